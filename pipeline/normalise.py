@@ -1,0 +1,183 @@
+"""Normalisation stage: a ``kb_id`` for every entity.
+
+STATE mentions get ISO 3166-1 alpha-3 codes from names, demonyms, "the X government",
+metonyms and pycountry; a STATE mention with no country in it ("the junta", "AMLO's
+government") takes the nearest preceding resolved state in the document, else the document's
+most frequent one. Other labels are clustered within the document: acronyms, surname-only
+mentions and head-noun descriptions ("the cartel") join the longest matching full mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .entities import load_state_aliases
+
+_LEADING_DET = re.compile(r"^(the|a|an|these|those|this|that)\s+", re.I)
+_POSSESSIVE = re.compile(r"(’s|'s|’|')$")
+_COUNT = re.compile(r"^(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                    r"twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|dozens?|several|some)\s+", re.I)
+_ACRO_STOP = {"of", "de", "del", "la", "las", "los", "el", "the", "and", "y", "for", "on", "in", "&"}
+
+
+def clean_mention(text: str) -> str:
+    """Collapse whitespace, drop a leading determiner and a trailing possessive."""
+    t = " ".join(text.split())
+    t = _LEADING_DET.sub("", t)
+    return _POSSESSIVE.sub("", t).strip()
+
+
+@lru_cache(maxsize=4096)
+def resolve_state(text: str, government_words: tuple[str, ...] | None = None) -> str | None:
+    """ISO alpha-3 code for a STATE mention's text, or None when it names no country."""
+    import pycountry
+
+    al = load_state_aliases()
+    gov = set(government_words or al.get("government_words", []))
+    t = clean_mention(text)
+    lookup = {**al["names"], **al["demonyms"], **al["metonyms"]}
+    lower = {k.lower(): v for k, v in lookup.items()}
+    if t in lookup:
+        return lookup[t]
+    if t.lower() in lower:
+        return lower[t.lower()]
+    try:
+        return pycountry.countries.lookup(t).alpha_3
+    except LookupError:
+        pass
+    words = [w for w in re.split(r"[\s\-]+", t) if w]
+    # "Mexican government", "government of Bolivia", "Bolivia's military regime"
+    for n in (3, 2, 1):
+        for i in range(len(words) - n + 1):
+            cand = _POSSESSIVE.sub("", " ".join(words[i:i + n]))
+            if cand.lower() in gov:
+                continue
+            if cand in lookup:
+                return lookup[cand]
+            if n > 1 and cand.lower() in lower:
+                return lower[cand.lower()]
+    return None
+
+
+def _acronym(text: str) -> str:
+    words = [w for w in re.split(r"[\s\-]+", text) if w and w.lower() not in _ACRO_STOP]
+    return "".join(w[0] for w in words if w[0].isalpha()).upper()
+
+
+def cluster_kb(mentions: list[tuple[int, str, str, str]]) -> dict[int, str]:
+    """Canonical names for non-STATE mentions of one document.
+
+    ``mentions`` are ``(index, label, text, hint)`` in document order; ``hint`` is a kb id
+    from the domain patterns or "". Returns index -> kb_id.
+    """
+    out: dict[int, str] = {}
+    full: dict[str, list[tuple[int, str]]] = {}
+    for idx, label, text, hint in mentions:
+        full.setdefault(label, []).append((idx, clean_mention(text)))
+    for idx, label, text, hint in mentions:
+        name = clean_mention(text)
+        if hint:
+            out[idx] = hint
+            continue
+        if label in ("WEAPON", "SURVEILLANCE"):
+            out[idx] = _COUNT.sub("", name).lower() or name.lower()
+            continue
+        if label in ("DATE", "MONEY"):
+            out[idx] = normalise_date(name) if label == "DATE" else name
+            continue
+        others = [n for _, n in full.get(label, []) if n != name and len(n) > len(name)]
+        best = None
+        if label == "PERSON":
+            toks = set(name.split())
+            matches = [n for n in others if toks and toks <= set(n.split())]
+            best = max(matches, key=len) if matches else None
+        else:
+            if name.isupper() and 2 <= len(name) <= 8:
+                matches = [n for n in others if _acronym(n) == name.replace(".", "")]
+                best = max(matches, key=len) if matches else None
+            if best is None and len(name.split()) == 1 and name.islower():
+                # a definite description by head noun: "the cartel", "the ministry"
+                prev = [n for j, n in full.get(label, []) if j < idx and name in n.lower().split()]
+                best = prev[-1] if prev else None
+        out[idx] = best or name
+    # a mention resolved to another name inherits that name's own resolution
+    by_name = {clean_mention(t): out[i] for i, _, t, _ in mentions}
+    return {i: by_name.get(kb, kb) for i, kb in out.items()}
+
+
+@lru_cache(maxsize=8192)
+def normalise_date(text: str) -> str:
+    """ISO form of a DATE when it is a full date, a month or a year; else the cleaned text."""
+    if re.fullmatch(r"\d{4}", text):
+        return text
+    years = re.findall(r"\b(1[89]\d\d|20\d\d)\b", text)
+    if not years or len(years) > 1:
+        return text
+    import dateparser
+
+    settings = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year", "month"], "STRICT_PARSING": False}
+    try:
+        parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    except Exception:  # dateparser raises several internal error types on odd strings
+        parsed = None
+    if parsed is None:
+        return years[0]
+    has_day = re.search(r"\b([12]?\d|3[01])(st|nd|rd|th)?\b(?!\d)", re.sub(years[0], "", text))
+    return parsed.strftime("%Y-%m-%d" if has_day else "%Y-%m")
+
+
+@Language.factory(
+    "secrel_linker",
+    requires=["doc.ents"],
+    assigns=["doc.ents", "token.ent_kb_id"],
+    default_config={"fallback": "previous"},
+)
+def make_linker(nlp: Language, name: str, fallback: str) -> "Linker":
+    return Linker(fallback)
+
+
+class Linker:
+    """Assign ``kb_id`` to every entity in ``doc.ents``."""
+
+    def __init__(self, fallback: str = "previous") -> None:
+        if fallback not in ("previous", "frequent"):
+            raise ValueError("fallback must be 'previous' or 'frequent'")
+        self.fallback = fallback
+
+    def link(self, doc: Doc) -> list[str]:
+        """kb ids aligned with ``doc.ents`` (pure: does not modify the doc)."""
+        ents = list(doc.ents)
+        kbs: list[str | None] = [None] * len(ents)
+        for i, e in enumerate(ents):
+            if e.label_ == "STATE":
+                kbs[i] = resolve_state(e.text) or (e.kb_id_ if len(e.kb_id_) == 3 else None)
+        resolved = [k for k in kbs if k]
+        frequent = Counter(resolved).most_common(1)[0][0] if resolved else "UNK"
+        last = None
+        for i, e in enumerate(ents):
+            if e.label_ != "STATE":
+                continue
+            if kbs[i]:
+                last = kbs[i]
+            else:
+                kbs[i] = last if (self.fallback == "previous" and last) else frequent
+        others = [(i, e.label_, e.text, e.kb_id_) for i, e in enumerate(ents) if e.label_ != "STATE"]
+        for i, kb in cluster_kb(others).items():
+            kbs[i] = kb
+        return [k or clean_mention(e.text) for k, e in zip(kbs, ents)]
+
+    def __call__(self, doc: Doc) -> Doc:
+        kbs = self.link(doc)
+        doc.ents = [Span(doc, e.start, e.end, label=e.label_, kb_id=kb) for e, kb in zip(doc.ents, kbs)]
+        return doc
+
+
+def describe(doc: Doc) -> list[dict[str, Any]]:
+    """Debug view of entities and their kb ids."""
+    return [{"text": e.text, "label": e.label_, "kb_id": e.kb_id_} for e in doc.ents]

@@ -1,0 +1,324 @@
+"""Relation stage: candidate pairs, features, a scikit-learn classifier, attributes.
+
+``candidates`` is pure and schema-driven: ordered entity pairs inside one sentence whose labels
+some relation type admits. ``RelationClassifier.predict`` scores candidates without touching the
+Doc; ``set_annotations`` applies thresholds and writes ``doc._.relations``, so thresholds can be
+changed and tested without re-running the model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .records import Relation, ensure_extensions, make_attrs, span_key
+from .schema import RELATION_TYPES, allowed_types
+
+NONE = "NONE"
+_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+              "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+              "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+              "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "dozen": 12}
+_SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An ordered entity pair in one sentence and the relation types the schema allows for it."""
+
+    head: Span
+    tail: Span
+    sent: Span
+    types: tuple[str, ...]
+
+
+def candidates(doc: Doc, max_distance: int = 80) -> list[Candidate]:
+    """All schema-admissible ordered pairs within one sentence, at most ``max_distance`` tokens apart."""
+    out: list[Candidate] = []
+    ents = list(doc.ents)
+    if not ents:
+        return out
+    for sent in doc.sents:
+        in_sent = [e for e in ents if e.start >= sent.start and e.end <= sent.end]
+        for h in in_sent:
+            for t in in_sent:
+                if h is t or h.start == t.start:
+                    continue
+                if h.label_ == t.label_ and h.kb_id_ and h.kb_id_ == t.kb_id_:
+                    continue  # the same entity twice: never a relation with itself
+                if max(h.start, t.start) - min(h.end, t.end) > max_distance:
+                    continue
+                types = tuple(allowed_types(h.label_, t.label_))
+                if types:
+                    out.append(Candidate(h, t, sent, types))
+    return out
+
+
+def parse_quantity(text: str) -> int | None:
+    """Integer count at the start of an item mention ("five Arava planes" -> 5, "340,000 guns")."""
+    t = text.lower().strip()
+    m = re.match(r"^(\d[\d,]*)(\.\d+)?\s*(million|thousand|hundred)?\b", t)
+    if m:
+        try:
+            val = int(m.group(1).replace(",", ""))
+        except ValueError:
+            return None
+        return val * _SCALE.get(m.group(3) or "", 1)
+    words = re.findall(r"[a-z]+", t)
+    if not words:
+        return None
+    if " ".join(words[:2]) in _NUM_WORDS:
+        return _NUM_WORDS[" ".join(words[:2])]
+    total = None
+    for w in words:
+        if w in _NUM_WORDS:
+            total = (total or 0) + _NUM_WORDS[w]
+        elif w in _SCALE and total is not None:
+            total *= _SCALE[w]
+        elif w == "and" and total is not None:
+            continue
+        else:
+            break
+    return total
+
+
+def _path(a: Token, b: Token) -> list[tuple[str, Token]]:
+    """Dependency path from ``a`` up to the lowest common ancestor and down to ``b``."""
+    anc_a = [a] + list(a.ancestors)
+    anc_b = [b] + list(b.ancestors)
+    ids_b = {t.i: k for k, t in enumerate(anc_b)}
+    for k, t in enumerate(anc_a):
+        if t.i in ids_b:
+            up = [("^" + x.dep_, x) for x in anc_a[:k]]
+            down = [("v" + x.dep_, x) for x in reversed(anc_b[:ids_b[t.i]])]
+            return up + [("lca", t)] + down
+    return []
+
+
+def _bucket(n: int) -> str:
+    for lim, name in ((0, "0"), (2, "1-2"), (5, "3-5"), (10, "6-10"), (20, "11-20")):
+        if n <= lim:
+            return name
+    return ">20"
+
+
+def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Sequence[str]) -> dict[str, float]:
+    """Sparse features of one candidate (pure function of the annotated Doc)."""
+    h, t, sent = cand.head, cand.tail, cand.sent
+    doc = h.doc
+    f: dict[str, float] = {f"pair={h.label_}>{t.label_}": 1.0, f"hl={h.label_}": 1.0, f"tl={t.label_}": 1.0,
+                           "order=" + ("ht" if h.start < t.start else "th"): 1.0}
+    lo, hi = (h.end, t.start) if h.start < t.start else (t.end, h.start)
+    between = [tok for tok in doc[lo:hi] if not tok.is_space]
+    f["dist=" + _bucket(len(between))] = 1.0
+    n_ents_between = sum(1 for e in doc.ents if e.start >= lo and e.end <= hi)
+    f["ents_btw=" + _bucket(n_ents_between)] = 1.0
+    for tok in between[:20]:
+        if not tok.is_punct:
+            f["btw=" + tok.lemma_.lower()] = 1.0
+    lemmas_sent = {tok.lemma_.lower() for tok in sent}
+    lemmas_btw = {tok.lemma_.lower() for tok in between}
+    for rtype, words in triggers.items():
+        hits = lemmas_sent.intersection(words)
+        if hits:
+            f[f"trig_sent={rtype}"] = 1.0
+            for w in hits:
+                f["tlem=" + w] = 1.0
+        if lemmas_btw.intersection(words):
+            f[f"trig_btw={rtype}"] = 1.0
+    path = _path(h.root, t.root)
+    if path:
+        f["path=" + " ".join(d for d, _ in path)] = 1.0
+        f["plen=" + _bucket(len(path))] = 1.0
+        for d, tok in path[1:-1]:
+            f["plem=" + tok.lemma_.lower()] = 1.0
+            f["pdep=" + d] = 1.0
+        lca = next(tok for d, tok in path if d == "lca")
+        f["lca=" + lca.lemma_.lower()] = 1.0
+        f["lca_pos=" + lca.pos_] = 1.0
+    f["hdep=" + h.root.dep_] = 1.0
+    f["tdep=" + t.root.dep_] = 1.0
+    f["hhead=" + h.root.head.lemma_.lower()] = 1.0
+    f["thead=" + t.root.head.lemma_.lower()] = 1.0
+    if h.start > 0:
+        f["hprev=" + doc[h.start - 1].lemma_.lower()] = 1.0
+    if t.start > 0:
+        f["tprev=" + doc[t.start - 1].lemma_.lower()] = 1.0
+    if lemmas_sent.intersection(negation_cues):
+        f["neg_sent"] = 1.0
+    if lemmas_btw.intersection(negation_cues):
+        f["neg_btw"] = 1.0
+    base = doc.spans["base_ents"] if "base_ents" in doc.spans else []
+    for role, span in (("h", h), ("t", t)):
+        for b in base:
+            if b.start < span.end and span.start < b.end:
+                f[f"{role}base={b.label_}"] = 1.0
+                break
+    return f
+
+
+class RelationModel:
+    """DictVectorizer + LogisticRegression over candidate features, saved with skops."""
+
+    def __init__(self, C: float = 1.0, class_weight: str | None = "balanced", seed: int = 0) -> None:
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import Pipeline
+
+        self.pipeline = Pipeline([
+            ("vec", DictVectorizer(sparse=True)),
+            ("clf", LogisticRegression(C=C, class_weight=class_weight, max_iter=5000, random_state=seed)),
+        ])
+        self.fitted = False
+
+    def fit(self, X: list[dict[str, float]], y: list[str]) -> "RelationModel":
+        if len(set(y)) < 2:
+            raise ValueError("relation training data needs at least one relation and one non-relation")
+        self.pipeline.fit(X, y)
+        self.fitted = True
+        return self
+
+    def predict_proba(self, X: list[dict[str, float]]) -> list[dict[str, float]]:
+        if not X:
+            return []
+        probs = self.pipeline.predict_proba(X)
+        classes = list(self.pipeline.classes_)
+        return [dict(zip(classes, map(float, row))) for row in probs]
+
+    def to_disk(self, path: Path) -> None:
+        import skops.io as sio
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sio.dump(self.pipeline, path)
+
+    @classmethod
+    def from_disk(cls, path: Path) -> "RelationModel":
+        import skops.io as sio
+
+        untrusted = sio.get_untrusted_types(file=path)
+        allowed = [t for t in untrusted if t.startswith(("sklearn.", "numpy.", "scipy."))]
+        bad = sorted(set(untrusted) - set(allowed))
+        if bad:
+            raise ValueError(f"{path}: refusing to load untrusted types {bad}")
+        model = cls()
+        model.pipeline = sio.load(path, trusted=allowed)
+        model.fitted = True
+        return model
+
+
+@Language.factory(
+    "secrel_relations",
+    requires=["doc.ents", "token.dep", "token.lemma", "doc.sents"],
+    assigns=["doc._.relations"],
+    default_config={"threshold": 0.5, "thresholds": {}, "max_distance": 80, "triggers": {},
+                    "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
+                                      "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
+                    "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
+                                        "value": ["ARMS_TRANSFER", "SECURITY_AID"]}},
+)
+def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[str, float], max_distance: int,
+                   triggers: dict[str, list[str]], negation_cues: list[str],
+                   attribute_types: dict[str, list[str]]) -> "RelationClassifier":
+    return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types)
+
+
+class RelationClassifier:
+    """spaCy component scoring candidates with a :class:`RelationModel`."""
+
+    def __init__(self, threshold: float = 0.5, thresholds: dict[str, float] | None = None, max_distance: int = 80,
+                 triggers: dict[str, list[str]] | None = None, negation_cues: Sequence[str] = (),
+                 attribute_types: dict[str, list[str]] | None = None) -> None:
+        unknown = set(thresholds or {}) - set(RELATION_TYPES)
+        if unknown:
+            raise ValueError(f"thresholds for unknown relation types: {sorted(unknown)}")
+        self.threshold = threshold
+        self.thresholds = dict(thresholds or {})
+        self.max_distance = max_distance
+        self.triggers = {k: list(v) for k, v in (triggers or {}).items()}
+        self.negation_cues = list(negation_cues)
+        self.attribute_types = {k: list(v) for k, v in (attribute_types or {}).items()}
+        self.model: RelationModel | None = None
+
+    # -- model ---------------------------------------------------------------------------------
+    def features(self, cand: Candidate) -> dict[str, float]:
+        return featurize(cand, self.triggers, self.negation_cues)
+
+    def predict(self, docs: Iterable[Doc]) -> list[list[tuple[Candidate, dict[str, float]]]]:
+        """Score every candidate of every doc; pure (no Doc mutation)."""
+        if self.model is None:
+            raise RuntimeError("secrel_relations has no model: train it or load it with from_disk")
+        out = []
+        for doc in docs:
+            cands = candidates(doc, self.max_distance)
+            probs = self.model.predict_proba([self.features(c) for c in cands])
+            out.append(list(zip(cands, probs)))
+        return out
+
+    def decide(self, scored: list[tuple[Candidate, dict[str, float]]]) -> list[tuple[Candidate, str, float]]:
+        """Thresholded decisions: best admissible type per candidate, one direction per pair/type."""
+        best: dict[tuple[str, frozenset], tuple[Candidate, str, float]] = {}
+        for cand, probs in scored:
+            rtype, p = max(((r, probs.get(r, 0.0)) for r in cand.types), key=lambda x: (x[1], x[0]))
+            if p < self.thresholds.get(rtype, self.threshold) or p < probs.get(NONE, 0.0):
+                continue
+            key = (rtype, frozenset({span_key(cand.head), span_key(cand.tail)}))
+            if key not in best or p > best[key][2]:
+                best[key] = (cand, rtype, p)
+        return sorted(best.values(), key=lambda x: (x[0].head.start, x[0].tail.start, x[1]))
+
+    def attributes(self, cand: Candidate, rtype: str) -> tuple[tuple[str, Any], ...]:
+        sent = cand.sent
+        doc = sent.doc
+        in_sent = [e for e in doc.ents if e.start >= sent.start and e.end <= sent.end]
+        mid = (cand.head.start + cand.tail.start) / 2
+
+        def nearest(label: str) -> Span | None:
+            opts = [e for e in in_sent if e.label_ == label]
+            return min(opts, key=lambda e: (abs(e.start - mid), e.start)) if opts else None
+
+        items = [e for e in in_sent if e.label_ in ("WEAPON", "SURVEILLANCE")] \
+            if rtype in self.attribute_types.get("item", []) else []
+        date = nearest("DATE")
+        value = nearest("MONEY") if rtype in self.attribute_types.get("value", []) else None
+        quantity = next((q for q in (parse_quantity(e.text) for e in items) if q is not None), None)
+        lo = max(sent.start, min(cand.head.start, cand.tail.start) - 6)
+        hi = min(sent.end, max(cand.head.end, cand.tail.end) + 3)
+        negated = any(tok.lemma_.lower() in self.negation_cues or tok.dep_ == "neg" for tok in doc[lo:hi])
+        return make_attrs(item=[span_key(e) for e in items], date=span_key(date) if date else None,
+                          value=span_key(value) if value else None, quantity=quantity, negated=negated,
+                          evidence=(sent.start_char, sent.end_char))
+
+    def set_annotations(self, docs: Iterable[Doc], scores: list[list[tuple[Candidate, dict[str, float]]]]) -> None:
+        ensure_extensions()
+        for doc, scored in zip(docs, scores):
+            doc._.relations = [
+                Relation(span_key(c.head), span_key(c.tail), rtype, round(p, 6), self.attributes(c, rtype))
+                for c, rtype, p in self.decide(scored)
+            ]
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations([doc], self.predict([doc]))
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    # -- serialisation -------------------------------------------------------------------------
+    def to_disk(self, path: Path | str, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.model is not None:
+            self.model.to_disk(path / "model.skops")
+
+    def from_disk(self, path: Path | str, exclude: Iterable[str] = ()) -> "RelationClassifier":
+        path = Path(path)
+        if not (path / "model.skops").exists():
+            raise FileNotFoundError(f"no relation model at {path / 'model.skops'}")
+        self.model = RelationModel.from_disk(path / "model.skops")
+        return self
