@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.evaluate import empty_prf, format_table, load_label_map, score
 
@@ -409,3 +411,24 @@ def test_format_table_contains_labels() -> None:
                  "negated", "quantity", "item"):
         assert name in out
     assert "\x1b[" not in out  # plain text, no ANSI escapes
+
+
+# --------------------------------------------------------------------------- properties
+
+_spans = st.tuples(st.integers(0, 40), st.integers(1, 20)).map(lambda t: (t[0], t[0] + t[1]))
+_ents = st.lists(st.tuples(_spans, st.sampled_from(["STATE", "ORG", "WEAPON"])), max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_ents)
+def test_self_score_is_perfect(entities: list) -> None:
+    text = "x" * 80
+    record = doc("p", [ent(i, label, se) for i, (se, label) in enumerate(entities)],
+                 [rel(1, 0, i) for i in range(1, len(entities))], text=text)
+    m = score([record], [copy.deepcopy(record)])
+    n_unique = len({(se, label) for se, label in entities})
+    for mode in ("strict", "overlap"):
+        assert m["entities"][mode]["tp"] == n_unique
+        assert m["entities"][mode]["fp"] == m["entities"][mode]["fn"] == 0
+    assert m["relations"]["mention_strict"]["fp"] == m["relations"]["mention_strict"]["fn"] == 0
+    assert m["relations"]["mention_overlap"]["fp"] == m["relations"]["mention_overlap"]["fn"] == 0

@@ -1,0 +1,194 @@
+"""``secrel`` command line: thin typer wrappers over the importable functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Extract evidence-linked security relations between states from news text.")
+ann_app = typer.Typer(no_args_is_help=True, help="Validate, count and build annotation files.")
+app.add_typer(ann_app, name="annotations")
+
+
+def _err(msg: str) -> None:
+    typer.echo(msg, err=True)
+
+
+def _write_json(path: Path, obj: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+@app.command()
+def extract(
+    inputs: List[Path] = typer.Argument(..., help="Files (.txt, .html, .htm, .jsonl) or folders."),
+    output: Path = typer.Option(..., "--output", "-o", help="Records JSONL (SCHEMA v1 + score/evidence)."),
+    facts: Optional[Path] = typer.Option(None, "--facts", help="Also write the deduplicated fact table."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Trained model folder (default: models/default.txt)."),
+    config: Optional[str] = typer.Option(None, "--config", help="Run an untrained config instead (baseline)."),
+    n_process: int = typer.Option(1, "--n-process", min=1, help="Worker processes."),
+    batch_size: int = typer.Option(16, "--batch-size", min=1),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same output."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+) -> None:
+    """Run the pipeline on new articles and write one JSON record per document."""
+    from .runner import default_model_dir, run_extract
+
+    if config is None and model is None:
+        model = default_model_dir()
+        if not (model / "config.cfg").exists():
+            _err(f"error: no trained model at {model}; run 'secrel train' or pass --model/--config")
+            raise typer.Exit(2)
+    summary = run_extract(inputs, output, facts=facts, model=model, config=config, n_process=n_process,
+                          batch_size=batch_size, resume=resume, progress=not quiet)
+    _err(summary.line() + f" -> {output}")
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def train(
+    annotations: List[Path] = typer.Option([Path("annotations/gold")], "--annotations", "-a"),
+    output: Path = typer.Option(Path("models/fast"), "--output", "-o"),
+    config: str = typer.Option("fast", "--config", "-c", help="fast | accurate | path to .cfg"),
+    seed: Optional[int] = typer.Option(None, "--seed"),
+) -> None:
+    """Retrain every trainable stage from the annotation files."""
+    from .annotations import load_gold
+    from .train import train as do_train
+
+    records = load_gold(annotations)
+    meta = do_train(records, config, output, seed=seed, progress=lambda m: _err(m))
+    _err(f"trained {meta['model_id']} on {len(records)} document(s) in {meta['train_seconds']} s -> {output}")
+
+
+def _load_predictions(path: Path) -> list[dict]:
+    from .records import read_jsonl
+
+    preds = []
+    for lineno, rec, err in read_jsonl(path):
+        if err:
+            _err(f"{path}:{lineno}: error: {err}")
+            raise typer.Exit(2)
+        preds.append(rec)
+    return preds
+
+
+@app.command()
+def evaluate(
+    gold: List[Path] = typer.Argument(..., help="Gold annotation files or folders."),
+    model: Optional[Path] = typer.Option(None, "--model"),
+    predictions: Optional[Path] = typer.Option(None, "--predictions", help="Score these records instead."),
+    config: Optional[str] = typer.Option(None, "--config", help="An untrained config (baseline)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+    label_map: Optional[Path] = typer.Option(None, "--label-map"),
+) -> None:
+    """Precision/recall/F1 against gold (entities strict/overlap, relations mention/fact, attributes).
+
+    Scores of a model on the documents it was trained on are training fit, not accuracy:
+    use ``secrel cv`` for held-out figures.
+    """
+    from .annotations import load_gold
+    from .evaluate import format_table, load_label_map, score
+    from .extract import Extractor
+    from .runner import default_model_dir
+
+    gold_recs = load_gold(gold)
+    lmap = load_label_map(label_map) if label_map else None
+    if predictions is not None:
+        preds = _load_predictions(predictions)
+    else:
+        ex = Extractor.from_config(config) if config else Extractor.from_model(model or default_model_dir())
+        trained_on = set(ex.meta.get("trained_on", []))
+        overlap = trained_on & {r["id"] for r in gold_recs}
+        if overlap:
+            _err(f"warning: the model was trained on {len(overlap)} of these documents; "
+                 "these scores are training fit, not held-out accuracy (use 'secrel cv')")
+        preds = [ex.process_one(r["id"], r["text"], {}) for r in gold_recs]
+    metrics = score(gold_recs, preds, lmap)
+    typer.echo(format_table(metrics))
+    if output:
+        _write_json(output, metrics)
+
+
+@app.command()
+def cv(
+    annotations: List[Path] = typer.Option([Path("annotations/gold")], "--annotations", "-a"),
+    config: str = typer.Option("fast", "--config", "-c"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+    seed: Optional[int] = typer.Option(None, "--seed"),
+    label_map: Optional[Path] = typer.Option(None, "--label-map"),
+) -> None:
+    """Leave-one-document-out cross-validation: the honest accuracy figures."""
+    from .annotations import load_gold
+    from .cv import cross_validate
+    from .evaluate import format_table, load_label_map
+
+    records = load_gold(annotations)
+    lmap = load_label_map(label_map) if label_map else None
+    result = cross_validate(records, config, seed=seed, progress=_err, label_map=lmap)
+    typer.echo(format_table(result))
+    if output:
+        _write_json(output, result)
+
+
+@ann_app.command("validate")
+def annotations_validate(paths: List[Path] = typer.Argument(...),
+                         no_sentences: bool = typer.Option(False, "--no-sentence-check")) -> None:
+    """Check annotation files against the schema; non-zero exit on any error."""
+    from .annotations import validate_paths
+
+    problems, n = validate_paths(paths, check_sentences=not no_sentences)
+    for p in problems:
+        typer.echo(str(p), err=p.severity == "error")
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    _err(f"{n} record(s), {errors} error(s), {warnings} warning(s)")
+    if errors:
+        raise typer.Exit(1)
+
+
+@ann_app.command("stats")
+def annotations_stats(paths: List[Path] = typer.Argument(...),
+                      as_json: bool = typer.Option(False, "--json")) -> None:
+    """Counts per entity label and relation type, per document and in total."""
+    from .annotations import load_gold, stats
+
+    st = stats(load_gold(paths))
+    if as_json:
+        typer.echo(json.dumps(st, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    labels = sorted({k for d in st["documents"].values() for k in d["entities"]})
+    types = sorted({k for d in st["documents"].values() for k in d["relations"]})
+    console = Console(width=200)
+    for title, keys, field in (("entities", labels, "entities"), ("relations", types, "relations")):
+        table = Table(title=title)
+        table.add_column("document")
+        for k in keys:
+            table.add_column(k, justify="right")
+        table.add_column("total", justify="right")
+        rows = list(st["documents"].items()) + [("TOTAL", st["total"])]
+        for doc_id, d in rows:
+            table.add_row(doc_id, *[str(d[field].get(k, 0)) for k in keys], str(d[f"n_{field}"]))
+        console.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

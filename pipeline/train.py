@@ -1,0 +1,235 @@
+"""Training: every trainable stage of a configuration, from annotation records.
+
+The model folder gets ``config.cfg`` (the exact configuration), ``meta.json`` (data, seed,
+timings, training-set fit — labelled as such, never as accuracy), ``ner/`` (spaCy ``to_disk``)
+or ``transformer_ner/`` (safetensors), and ``relations/model.skops`` or
+``transformer_relations/``. Same data, config and seed give identical predictions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+from thinc.api import Config
+
+from . import __version__
+from .build import load_base, load_config, relation_component_config, resolve_config_path
+from .records import SpanKey, ensure_extensions
+from .relations import NONE, RelationClassifier, RelationModel, candidates
+from .schema import ENTITY_LABELS
+from .textnorm import normalize_text
+
+Progress = Callable[[str], None]
+
+
+def _quiet(msg: str) -> None:
+    pass
+
+
+def chunk_examples(record: dict[str, Any], max_chars: int, heading_max_chars: int = 60
+                   ) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """Split a record's normalised text into chunks at line/sentence ends never inside an entity."""
+    text = normalize_text(record["text"], heading_max_chars)
+    spans = sorted((e["start_offset"], e["end_offset"], e["label"]) for e in record["entities"])
+    inside = bytearray(len(text) + 1)
+    for s, e, _ in spans:
+        for k in range(s + 1, e):
+            inside[k] = 1
+    cuts = [k + 1 for k, ch in enumerate(text) if ch == "\n" or (ch == " " and k > 0 and text[k - 1] in ".!?")]
+    cuts = [c for c in cuts if not inside[c]] + [len(text)]
+    out = []
+    start = 0
+    last_ok = None
+    for c in cuts:
+        if c - start > max_chars and last_ok is not None and last_ok > start:
+            out.append((start, last_ok))
+            start = last_ok
+        last_ok = c
+    out.append((start, len(text)))
+    examples = []
+    for s, e in out:
+        chunk = text[s:e]
+        if not chunk.strip():
+            continue
+        ents = [(a - s, b - s, lab) for a, b, lab in spans if a >= s and b <= e]
+        examples.append((chunk, ents))
+    return examples
+
+
+def train_spacy_ner(examples: Sequence[tuple[str, list[tuple[int, int, str]]]], cfg: Config, out_dir: Path,
+                    seed: int, progress: Progress = _quiet) -> dict[str, Any]:
+    """Fine-tune en_core_web_sm's NER (its own tok2vec) on the schema labels."""
+    ncfg = cfg["ner"]
+    spacy.util.fix_random_seed(seed)
+    base = cfg["secrel"]["base"]
+    nlp = spacy.load(base, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+    ner = nlp.get_pipe("ner")
+    for label in ENTITY_LABELS:
+        ner.add_label(label)
+    exs = []
+    misaligned = 0
+    for text, ents in examples:
+        doc = nlp.make_doc(text)
+        good = []
+        for s, e, lab in ents:
+            if doc.char_span(s, e, alignment_mode="strict") is None:
+                misaligned += 1
+            good.append((s, e, lab))
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # misaligned spans become missing values, counted above
+            exs.append(Example.from_dict(doc, {"entities": good}))
+    optimizer = nlp.resume_training()
+    rng = random.Random(seed)
+    t0 = time.perf_counter()
+    losses_hist = []
+    for epoch in range(int(ncfg["epochs"])):
+        order = list(range(len(exs)))
+        rng.shuffle(order)
+        losses: dict[str, float] = {}
+        for k in range(0, len(order), int(ncfg["batch_size"])):
+            batch = [exs[i] for i in order[k:k + int(ncfg["batch_size"])]]
+            nlp.update(batch, drop=float(ncfg["dropout"]), sgd=optimizer, losses=losses)
+        losses_hist.append(round(float(losses.get("ner", 0.0)), 3))
+        progress(f"ner epoch {epoch + 1}/{ncfg['epochs']} loss {losses.get('ner', 0.0):.1f}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out_dir)
+    return {"train_seconds": round(time.perf_counter() - t0, 1), "n_examples": len(exs),
+            "n_entities": sum(len(e) for _, e in examples), "misaligned_spans": misaligned,
+            "epochs": int(ncfg["epochs"]), "loss_per_epoch": losses_hist}
+
+
+def base_parser(cfg: Config) -> Language:
+    """The linguistic base used to parse training documents for relation features."""
+    nlp = load_base(cfg)
+    nlp.add_pipe("secrel_linebreaks", before="parser", config=dict(cfg["linebreaks"]))
+    nlp.add_pipe("secrel_stash_base_ents", after="ner")
+    return nlp
+
+
+def parse_gold(records: Sequence[dict[str, Any]], cfg: Config, nlp: Language | None = None
+               ) -> list[tuple[Doc, dict[tuple[SpanKey, SpanKey], str]]]:
+    """Parsed Docs carrying the gold entities (with kb ids) and the gold relation map."""
+    ensure_extensions()
+    nlp = nlp or base_parser(cfg)
+    heading = int(cfg["normalize"]["heading_max_chars"])
+    texts = [normalize_text(r["text"], heading) for r in records]
+    out = []
+    for rec, doc in zip(records, nlp.pipe(texts)):
+        spans = []
+        keys: dict[int, SpanKey] = {}
+        for e in sorted(rec["entities"], key=lambda x: x["start_offset"]):
+            span = doc.char_span(e["start_offset"], e["end_offset"], label=e["label"],
+                                 kb_id=e.get("kb_id") or "", alignment_mode="expand")
+            if span is None or (spans and span.start < spans[-1].end):
+                continue
+            spans.append(span)
+            keys[e["id"]] = (span.start_char, span.end_char, e["label"])
+        doc.ents = spans
+        gold = {(keys[r["from_id"]], keys[r["to_id"]]): r["type"] for r in rec["relations"]
+                if r["from_id"] in keys and r["to_id"] in keys}
+        out.append((doc, gold))
+    return out
+
+
+def train_relation_model(examples: Sequence[tuple[Doc, dict[tuple[SpanKey, SpanKey], str]]], cfg: Config,
+                         out_dir: Path, seed: int) -> dict[str, Any]:
+    """Fit the scikit-learn relation classifier on candidates over gold entities."""
+    rcfg = cfg["relations"]
+    comp = RelationClassifier(**relation_component_config(cfg))
+    X, y = [], []
+    covered = total = 0
+    t0 = time.perf_counter()
+    for doc, gold in examples:
+        seen = set()
+        for cand in candidates(doc, comp.max_distance):
+            key = ((cand.head.start_char, cand.head.end_char, cand.head.label_),
+                   (cand.tail.start_char, cand.tail.end_char, cand.tail.label_))
+            label = gold.get(key, NONE)
+            if label != NONE and label not in cand.types:
+                label = NONE
+            if label != NONE:
+                seen.add(key)
+            X.append(comp.features(cand))
+            y.append(label)
+        covered += len(seen)
+        total += len(gold)
+    model = RelationModel(C=float(rcfg["C"]), class_weight=rcfg.get("class_weight") or None, seed=seed).fit(X, y)
+    comp.model = model
+    comp.to_disk(out_dir)
+    return {"train_seconds": round(time.perf_counter() - t0, 1), "n_candidates": len(X),
+            "n_positive": sum(1 for v in y if v != NONE), "gold_relations": total,
+            "candidate_recall_on_training_data": round(covered / total, 4) if total else None}
+
+
+def data_fingerprint(records: Sequence[dict[str, Any]], cfg_text: str, seed: int) -> str:
+    h = hashlib.sha256()
+    for r in sorted(records, key=lambda r: r["id"]):
+        h.update(json.dumps(r, sort_keys=True, ensure_ascii=False).encode())
+    h.update(cfg_text.encode())
+    h.update(str(seed).encode())
+    return h.hexdigest()[:12]
+
+
+def train(records: Sequence[dict[str, Any]], config: str | Path, output: Path, seed: int | None = None,
+          progress: Progress = _quiet, parsed: Sequence[tuple[Doc, dict]] | None = None) -> dict[str, Any]:
+    """Train every trainable stage of ``config`` on ``records`` into ``output``; returns meta."""
+    if not records:
+        raise ValueError("no annotation records to train on")
+    cfg_path = resolve_config_path(config)
+    cfg = load_config(cfg_path)
+    seed = int(cfg["secrel"]["seed"] if seed is None else seed)
+    stages = cfg["secrel"]["stages"]
+    if output.exists():
+        shutil.rmtree(output)
+    output.mkdir(parents=True)
+    cfg_text = cfg_path.read_text(encoding="utf-8")
+    (output / "config.cfg").write_text(cfg_text, encoding="utf-8")
+    fingerprint = data_fingerprint(records, cfg_text, seed)
+    meta: dict[str, Any] = {"model_id": f"secrel-{cfg['secrel']['name']}-{fingerprint}",
+                            "config": cfg["secrel"]["name"], "seed": seed, "secrel_version": __version__,
+                            "spacy_version": spacy.__version__, "base": cfg["secrel"]["base"],
+                            "trained_on": sorted(r["id"] for r in records),
+                            "n_entities": sum(len(r["entities"]) for r in records),
+                            "n_relations": sum(len(r["relations"]) for r in records)}
+    t0 = time.perf_counter()
+    heading = int(cfg["normalize"]["heading_max_chars"])
+    ner_examples = [ex for r in records for ex in chunk_examples(r, int(cfg["ner"]["max_chunk_chars"])
+                                                                  if "ner" in cfg else 1500, heading)]
+    if "ner" in stages:
+        progress("training spaCy NER")
+        meta["ner"] = train_spacy_ner(ner_examples, cfg, output / "ner", seed, progress)
+    if "transformer_ner" in stages:
+        from .transformer import train_ner
+
+        progress("training transformer NER")
+        meta["transformer_ner"] = train_ner(ner_examples, cfg, output / "transformer_ner", seed)
+    if "relations" in stages or "transformer_relations" in stages:
+        progress("parsing training documents")
+        rel_examples = list(parsed) if parsed is not None else parse_gold(records, cfg)
+        if "relations" in stages:
+            progress("training relation classifier")
+            meta["relations"] = train_relation_model(rel_examples, cfg, output / "relations", seed)
+        if "transformer_relations" in stages:
+            from .transformer import train_relations
+
+            progress("training transformer relation classifier")
+            meta["transformer_relations"] = train_relations(rel_examples, cfg, output / "transformer_relations", seed)
+    meta["train_seconds"] = round(time.perf_counter() - t0, 1)
+    (output / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return meta
+
+
+def gold_spans(doc: Doc) -> list[Span]:
+    return list(doc.ents)
