@@ -120,9 +120,15 @@ def validate_record(rec: dict[str, Any], file: str, line: int, *, check_sentence
             add(f"text {ent['text']!r} does not match text[start:end] {mention!r}", tag, "text")
         good_spans.append((s, e, eid))
     good_spans.sort()
-    for (s1, e1, i1), (s2, e2, i2) in zip(good_spans, good_spans[1:]):
-        if s2 < e1:
+    # compare each span with the furthest-reaching earlier one, not just its neighbour,
+    # so that B and C both inside a long A are both reported
+    prev: tuple[int, int, Any] | None = None
+    for s2, e2, i2 in good_spans:
+        if prev is not None and s2 < prev[1]:
+            s1, e1, i1 = prev
             add(f"overlaps entity {i1} [{s1}, {e1}) (spans must be flat)", f"entity {i2}", "start_offset")
+        if prev is None or e2 > prev[1]:
+            prev = (s2, e2, i2)
     sents = _sentence_bounds(text) if check_sentences and rels else []
     rel_ids: set[Any] = set()
     seen: set[tuple[Any, Any, Any]] = set()
@@ -136,18 +142,19 @@ def validate_record(rec: dict[str, Any], file: str, line: int, *, check_sentence
             add("relation id must be an integer", tag, "id")
         elif rid in rel_ids:
             add("duplicate relation id", tag, "id")
-        rel_ids.add(rid)
+        else:
+            rel_ids.add(rid)
         rtype = rel.get("type")
-        if rtype not in RELATION_TYPES:
+        if not isinstance(rtype, str) or rtype not in RELATION_TYPES:
             add(f"unknown relation type {rtype!r} (allowed: {', '.join(RELATION_TYPES)})", tag, "type")
         ends = {}
         for fld in ("from_id", "to_id"):
             ref = rel.get(fld)
-            if ref not in by_id:
+            if not (_is_int(ref) and ref in by_id):
                 add(f"refers to missing entity {ref!r}", tag, fld)
             else:
                 ends[fld] = by_id[ref]
-        if rtype in RELATION_TYPES and len(ends) == 2:
+        if isinstance(rtype, str) and rtype in RELATION_TYPES and len(ends) == 2:
             heads, tails = RELATION_TYPES[rtype]
             if ends["from_id"].get("label") not in heads:
                 add(f"head label {ends['from_id'].get('label')} not allowed for {rtype} (allowed: {sorted(heads)})", tag, "from_id")
@@ -157,7 +164,8 @@ def validate_record(rec: dict[str, Any], file: str, line: int, *, check_sentence
             if key in seen:
                 add("duplicate relation (same type, head and tail)", tag, "type")
             seen.add(key)
-            if sents:
+            if sents and all(_is_int(e.get("start_offset")) and _is_int(e.get("end_offset"))
+                             for e in ends.values()):
                 lo = min(e.get("start_offset", 0) for e in ends.values())
                 hi = max(e.get("end_offset", 0) for e in ends.values())
                 if not any(a <= lo and hi <= b for a, b in sents):
@@ -169,7 +177,7 @@ def validate_record(rec: dict[str, Any], file: str, line: int, *, check_sentence
             add("item must be a list of entity ids", tag, "item")
             item = []
         for ref in item:
-            if ref not in by_id:
+            if not (_is_int(ref) and ref in by_id):
                 add(f"refers to missing entity {ref!r}", tag, "item")
             elif by_id[ref].get("label") not in ATTRIBUTE_LABELS["item"]:
                 add(f"entity {ref} is {by_id[ref].get('label')}, item must be WEAPON or SURVEILLANCE", tag, "item")
@@ -177,7 +185,7 @@ def validate_record(rec: dict[str, Any], file: str, line: int, *, check_sentence
             ref = rel.get(fld)
             if ref is None:
                 continue
-            if ref not in by_id:
+            if not (_is_int(ref) and ref in by_id):
                 add(f"refers to missing entity {ref!r}", tag, fld)
             elif by_id[ref].get("label") not in ATTRIBUTE_LABELS[fld]:
                 add(f"entity {ref} is {by_id[ref].get('label')}, {fld} must be {sorted(ATTRIBUTE_LABELS[fld])[0]}", tag, fld)

