@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -46,14 +47,21 @@ def _is_int(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
-def _sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """Rule-based sentence bounds, used only for the same-sentence warning."""
-    import spacy  # local: keep import of this module light
-
-    from .textnorm import normalize_text
+@lru_cache(maxsize=1)
+def _sentencizer() -> Any:
+    import spacy
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Rule-based sentence bounds, used only for the same-sentence warning."""
+
+    from .textnorm import normalize_text
+
+    nlp = _sentencizer()
     nlp.max_length = max(nlp.max_length, len(text) + 1)
     doc = nlp(normalize_text(text))
     return [(s.start_char, s.end_char) for s in doc.sents]

@@ -85,18 +85,21 @@ def add_ruler(nlp: Language, name: str = "secrel_ruler", spans_key: str = "ruler
     requires=["doc.ents", "doc.spans"],
     assigns=["doc.ents"],
     default_config={"priority": ["ner", "ruler", "base"], "ruler_key": "ruler", "base_key": "base_ents",
-                    "base_label_map": DEFAULT_BASE_MAP, "norp_requires_state_alias": True},
+                    "base_label_map": DEFAULT_BASE_MAP, "norp_requires_state_alias": True,
+                    "ruler_first_labels": []},
 )
 def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key: str, base_key: str,
-                       base_label_map: dict[str, str], norp_requires_state_alias: bool) -> "EntityMerger":
-    return EntityMerger(priority, ruler_key, base_key, base_label_map, norp_requires_state_alias)
+                       base_label_map: dict[str, str], norp_requires_state_alias: bool,
+                       ruler_first_labels: list[str]) -> "EntityMerger":
+    return EntityMerger(priority, ruler_key, base_key, base_label_map, norp_requires_state_alias, ruler_first_labels)
 
 
 class EntityMerger:
     """Combine NER, ruler and base entities into flat ``doc.ents``."""
 
     def __init__(self, priority: list[str], ruler_key: str = "ruler", base_key: str = "base_ents",
-                 base_label_map: dict[str, str] | None = None, norp_requires_state_alias: bool = True) -> None:
+                 base_label_map: dict[str, str] | None = None, norp_requires_state_alias: bool = True,
+                 ruler_first_labels: Iterable[str] = ()) -> None:
         unknown = set(priority) - {"ner", "ruler", "base"}
         if unknown:
             raise ValueError(f"unknown entity sources in priority: {sorted(unknown)}")
@@ -104,6 +107,9 @@ class EntityMerger:
         self.ruler_key, self.base_key = ruler_key, base_key
         self.base_label_map = dict(base_label_map or DEFAULT_BASE_MAP)
         self.norp_requires_state_alias = norp_requires_state_alias
+        # labels whose domain-list matches beat every other source: a known arms maker or cartel
+        # name is better evidence than the NER's guess of ORG for it
+        self.ruler_first_labels = set(ruler_first_labels)
 
     def candidates(self, doc: Doc) -> list[tuple[int, Span]]:
         """All candidate spans with their source rank (lower wins)."""
@@ -128,7 +134,8 @@ class EntityMerger:
                     if s.label_ == "NORP" and self.norp_requires_state_alias and s.text not in demonyms:
                         continue
                     spans.append(Span(doc, s.start, s.end, label=label))
-            out.extend((rank, s) for s in spans)
+            out.extend((-1 if source == "ruler" and s.label_ in self.ruler_first_labels else rank, s)
+                       for s in spans)
         return out
 
     def resolve(self, doc: Doc) -> list[Span]:

@@ -280,7 +280,8 @@ def test_training_is_deterministic(rel_examples, rel_model, ner_model, tmp_path,
     a = tr.TransformerNER(str(ner_model), 24, 8, 4)
     b = tr.TransformerNER(str(tmp_path / "ner2"), 24, 8, 4)
     doc = nlp.make_doc(T2 + " " + T3)
-    a.predict([doc])
+    a._ensure_model()
+    b._ensure_model()
     import torch
 
     enc = a.tokenizer(doc.text, return_tensors="pt")

@@ -1,0 +1,50 @@
+"""Render `secrel cv --output` JSON files as the README's markdown results table.
+
+    python benchmarks/cv_table.py results/cv-baseline.json results/cv-fast.json [results/cv-accurate.json]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def main(paths: list[str]) -> None:
+    runs = [(Path(p).stem.replace("cv-", ""), json.loads(Path(p).read_text())) for p in paths]
+    head = "| | " + " | ".join(name for name, _ in runs) + " |"
+    print(head + "  <!-- cells: F1 (P/R) -->")
+    print("|" + "---|" * (len(runs) + 1))
+
+    def row(label: str, get) -> None:
+        vals = []
+        for _, r in runs:
+            try:
+                d = get(r)
+                vals.append(f"{d['f']:.3f} ({d['p']:.2f}/{d['r']:.2f})")
+            except KeyError:
+                vals.append("–")
+        print(f"| {label} | " + " | ".join(vals) + " |")
+
+    row("**entities, strict (micro)**", lambda r: r["entities"]["strict"])
+    row("**entities, overlap (micro)**", lambda r: r["entities"]["overlap"])
+    labels = sorted({k for _, r in runs for k in r["entities"]["per_label"]})
+    for lab in labels:
+        vals = []
+        for _, r in runs:
+            d = r["entities"]["per_label"].get(lab)
+            vals.append(f"{d['strict']['f']:.3f} / {d['overlap']['f']:.3f}" if d else "–")
+        print(f"| {lab} (strict / overlap F1) | " + " | ".join(vals) + " |")
+    row("**relations, mention strict**", lambda r: r["relations"]["mention_strict"])
+    row("**relations, mention overlap**", lambda r: r["relations"]["mention_overlap"])
+    row("**relations, fact**", lambda r: r["relations"]["fact"])
+    types = sorted({k for _, r in runs for k in r["relations"]["per_type"]})
+    for t in types:
+        row(f"{t} fact", lambda r, t=t: r["relations"]["per_type"][t]["fact"])
+    print()
+    print("Speed (words/s while predicting held-out folds, 2 CPU cores): " + ", ".join(
+        f"{name} {r['cv'].get('predict_words_per_second')}" for name, r in runs))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
