@@ -60,7 +60,8 @@ def relation_component_config(cfg: Config) -> dict[str, Any]:
     return {"threshold": r["threshold"], "thresholds": dict(r.get("thresholds", {})),
             "max_distance": r["max_distance"], "triggers": {k: list(v) for k, v in r["triggers"].items()},
             "negation_cues": list(r["negation_cues"]),
-            "attribute_types": {k: list(v) for k, v in r["attribute_types"].items()}}
+            "attribute_types": {k: list(v) for k, v in r["attribute_types"].items()},
+            "propagate_conjuncts": bool(r.get("propagate_conjuncts", True))}
 
 
 def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations: bool = True) -> Language:

@@ -8,6 +8,7 @@ changed and tested without re-running the model.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +142,20 @@ def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Se
         lca = next(tok for d, tok in path if d == "lca")
         f["lca=" + lca.lemma_.lower()] = 1.0
         f["lca_pos=" + lca.pos_] = 1.0
+        # type-level evidence that generalises across documents: a trigger of the type on the
+        # dependency path or governing the pair, and the syntactic roles of head and tail
+        path_lemmas = {tok.lemma_.lower() for _, tok in path[1:-1]}
+        near = {tok.lemma_.lower() for tok in (h.root.head, t.root.head, lca)}
+        for rtype, words in triggers.items():
+            if path_lemmas.intersection(words):
+                f[f"trig_path={rtype}"] = 1.0
+            if near.intersection(words):
+                f[f"trig_near={rtype}"] = 1.0
+        up = [d for d, _ in path if d.startswith("^")]
+        down = [d for d, _ in path if d.startswith("v")]
+        f["h_role=" + (up[0] if up else "lca")] = 1.0
+        f["t_role=" + (down[-1] if down else "lca")] = 1.0
+        f["shape=" + f"{len(up)}-{len(down)}"] = 1.0
     f["hdep=" + h.root.dep_] = 1.0
     f["tdep=" + t.root.dep_] = 1.0
     f["hhead=" + h.root.head.lemma_.lower()] = 1.0
@@ -216,6 +231,7 @@ class RelationModel:
     requires=["doc.ents", "token.dep", "token.lemma", "doc.sents"],
     assigns=["doc._.relations"],
     default_config={"threshold": 0.5, "thresholds": {}, "max_distance": 80, "triggers": {},
+                    "propagate_conjuncts": True,
                     "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
                                       "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
                     "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
@@ -223,8 +239,9 @@ class RelationModel:
 )
 def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[str, float], max_distance: int,
                    triggers: dict[str, list[str]], negation_cues: list[str],
-                   attribute_types: dict[str, list[str]]) -> "RelationClassifier":
-    return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types)
+                   attribute_types: dict[str, list[str]], propagate_conjuncts: bool) -> "RelationClassifier":
+    return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types,
+                              propagate_conjuncts)
 
 
 class RelationClassifier:
@@ -232,7 +249,7 @@ class RelationClassifier:
 
     def __init__(self, threshold: float = 0.5, thresholds: dict[str, float] | None = None, max_distance: int = 80,
                  triggers: dict[str, list[str]] | None = None, negation_cues: Sequence[str] = (),
-                 attribute_types: dict[str, list[str]] | None = None) -> None:
+                 attribute_types: dict[str, list[str]] | None = None, propagate_conjuncts: bool = True) -> None:
         unknown = set(thresholds or {}) - set(RELATION_TYPES)
         if unknown:
             raise ValueError(f"thresholds for unknown relation types: {sorted(unknown)}")
@@ -244,6 +261,7 @@ class RelationClassifier:
         if attribute_types is None:
             attribute_types = {"item": ["ARMS_TRANSFER", "TRAINING"], "value": ["ARMS_TRANSFER", "SECURITY_AID"]}
         self.attribute_types = {k: list(v) for k, v in attribute_types.items()}
+        self.propagate_conjuncts = propagate_conjuncts
         self.model: RelationModel | None = None
 
     # -- model ---------------------------------------------------------------------------------
@@ -266,12 +284,42 @@ class RelationClassifier:
         best: dict[tuple[str, frozenset], tuple[Candidate, str, float]] = {}
         for cand, probs in scored:
             rtype, p = max(((r, probs.get(r, 0.0)) for r in cand.types), key=lambda x: (x[1], x[0]))
-            if p < self.thresholds.get(rtype, self.threshold) or p < probs.get(NONE, 0.0):
+            if p < self.thresholds.get(rtype, self.threshold):
                 continue
             key = (rtype, frozenset({span_key(cand.head), span_key(cand.tail)}))
             if key not in best or p > best[key][2]:
                 best[key] = (cand, rtype, p)
+        if self.propagate_conjuncts:
+            self._propagate(scored, best)
         return sorted(best.values(), key=lambda x: (x[0].head.start, x[0].tail.start, x[1]))
+
+    @staticmethod
+    def _conjuncts(span: Span) -> set[int]:
+        """Token indices of the span's syntactic conjuncts ("Argentina, Bolivia and Ecuador")."""
+        return {t.i for t in span.root.conjuncts}
+
+    def _propagate(self, scored: list[tuple[Candidate, dict[str, float]]],
+                   best: dict[tuple[str, frozenset], tuple[Candidate, str, float]]) -> None:
+        """A relation holding for one member of a coordination holds for its conjuncts of the same label
+        (the schema annotates one relation per head/tail pair when a sentence lists several)."""
+        by_pair = {(span_key(c.head), span_key(c.tail)): c for c, _ in scored}
+        for cand, rtype, p in list(best.values()):
+            for role in ("head", "tail"):
+                anchor = getattr(cand, role)
+                conj = self._conjuncts(anchor)
+                if not conj:
+                    continue
+                for other in anchor.doc.ents:
+                    if other.label_ != anchor.label_ or other.root.i not in conj:
+                        continue
+                    pair = (span_key(other), span_key(cand.tail)) if role == "head" else \
+                        (span_key(cand.head), span_key(other))
+                    new = by_pair.get(pair)
+                    if new is None or rtype not in new.types:
+                        continue
+                    key = (rtype, frozenset(pair))
+                    if key not in best:
+                        best[key] = (new, rtype, p)
 
     def attributes(self, cand: Candidate, rtype: str) -> tuple[tuple[str, Any], ...]:
         sent = cand.sent
@@ -317,10 +365,15 @@ class RelationClassifier:
         path.mkdir(parents=True, exist_ok=True)
         if self.model is not None:
             self.model.to_disk(path / "model.skops")
+        # the (possibly tuned) decision threshold travels with the model
+        (path / "decision.json").write_text(json.dumps({"threshold": self.threshold}) + "\n", encoding="utf-8")
 
     def from_disk(self, path: Path | str, exclude: Iterable[str] = ()) -> "RelationClassifier":
         path = Path(path)
         if not (path / "model.skops").exists():
             raise FileNotFoundError(f"no relation model at {path / 'model.skops'}")
         self.model = RelationModel.from_disk(path / "model.skops")
+        decision = path / "decision.json"
+        if decision.exists():
+            self.threshold = float(json.loads(decision.read_text(encoding="utf-8"))["threshold"])
         return self

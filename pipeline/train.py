@@ -149,10 +149,12 @@ def train_relation_model(examples: Sequence[tuple[Doc, dict[tuple[SpanKey, SpanK
     rcfg = cfg["relations"]
     comp = RelationClassifier(**relation_component_config(cfg))
     X, y = [], []
+    per_doc: list[tuple[list, list[dict[str, float]], list[str], dict]] = []
     covered = total = 0
     t0 = time.perf_counter()
     for doc, gold in examples:
         seen = set()
+        dc, dX, dy = [], [], []
         for cand in candidates(doc, comp.max_distance):
             key = ((cand.head.start_char, cand.head.end_char, cand.head.label_),
                    (cand.tail.start_char, cand.tail.end_char, cand.tail.label_))
@@ -161,16 +163,60 @@ def train_relation_model(examples: Sequence[tuple[Doc, dict[tuple[SpanKey, SpanK
                 label = NONE
             if label != NONE:
                 seen.add(key)
-            X.append(comp.features(cand))
+            feats = comp.features(cand)
+            X.append(feats)
             y.append(label)
+            dc.append(cand)
+            dX.append(feats)
+            dy.append(label)
+        per_doc.append((dc, dX, dy, gold))
         covered += len(seen)
         total += len(gold)
+    tuned = None
+    if rcfg.get("tune_threshold", False) and len(per_doc) >= 3:
+        tuned = tune_threshold(per_doc, comp, rcfg, seed)
+        comp.threshold = tuned["threshold"]
     model = RelationModel(C=float(rcfg["C"]), class_weight=rcfg.get("class_weight") or None, seed=seed).fit(X, y)
     comp.model = model
     comp.to_disk(out_dir)
     return {"train_seconds": round(time.perf_counter() - t0, 1), "n_candidates": len(X),
+            "threshold": comp.threshold, "threshold_tuning": tuned,
             "n_positive": sum(1 for v in y if v != NONE), "gold_relations": total,
             "candidate_recall_on_training_data": round(covered / total, 4) if total else None}
+
+
+def tune_threshold(per_doc: list[tuple[list, list[dict[str, float]], list[str], dict]], comp: RelationClassifier,
+                   rcfg: Config, seed: int) -> dict[str, Any]:
+    """Pick the decision threshold by inner leave-one-document-out over the training documents only.
+
+    Mention-level F1 (type + exact head/tail) is computed for each threshold of the grid on the
+    inner held-out documents; the best one (ties: the higher threshold) is kept.
+    """
+    grid = [float(x) for x in rcfg.get("threshold_grid", [0.2, 0.3, 0.4, 0.5, 0.6, 0.7])]
+    scored_docs = []
+    for j in range(len(per_doc)):
+        Xtr = [f for k, d in enumerate(per_doc) if k != j for f in d[1]]
+        ytr = [lab for k, d in enumerate(per_doc) if k != j for lab in d[2]]
+        if len(set(ytr)) < 2 or not per_doc[j][0]:
+            continue
+        m = RelationModel(C=float(rcfg["C"]), class_weight=rcfg.get("class_weight") or None, seed=seed).fit(Xtr, ytr)
+        scored_docs.append((list(zip(per_doc[j][0], m.predict_proba(per_doc[j][1]))), per_doc[j][3]))
+    results = {}
+    saved = comp.threshold
+    for th in grid:
+        comp.threshold = th
+        tp = fp = fn = 0
+        for scored, gold in scored_docs:
+            pred = {((c.head.start_char, c.head.end_char, c.head.label_),
+                     (c.tail.start_char, c.tail.end_char, c.tail.label_), rtype) for c, rtype, _ in comp.decide(scored)}
+            gset = {(h, t, r) for (h, t), r in gold.items()}
+            tp += len(pred & gset)
+            fp += len(pred - gset)
+            fn += len(gset - pred)
+        results[th] = round(2 * tp / (2 * tp + fp + fn), 4) if tp else 0.0
+    comp.threshold = saved
+    best = max(grid, key=lambda th: (results[th], th))
+    return {"threshold": best, "inner_f1": {str(k): v for k, v in results.items()}}
 
 
 def data_fingerprint(records: Sequence[dict[str, Any]], cfg_text: str, seed: int) -> str:
