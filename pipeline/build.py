@@ -22,7 +22,7 @@ from . import relations as _relations  # noqa: F401
 from .records import ensure_extensions
 
 CONFIG_DIR = Path(__file__).parent / "configs"
-KNOWN_STAGES = ("linebreaks", "ner", "ruler", "entities", "linker", "relations", "transformer_ner",
+KNOWN_STAGES = ("linebreaks", "ner", "ruler", "rules", "entities", "linker", "relations", "transformer_ner",
                 "transformer_relations")
 
 
@@ -83,6 +83,8 @@ def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations
         add_transformer_ner(nlp, cfg, model_dir)
     if "ruler" in stages:
         _entities.add_ruler(nlp)
+    if "rules" in stages:
+        _entities.add_rules(nlp)
     ent_cfg = cfg["entities"]
     nlp.add_pipe("secrel_entities", config={"priority": list(ent_cfg["priority"]),
                                             "base_label_map": dict(ent_cfg["base_label_map"]),

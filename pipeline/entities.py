@@ -57,6 +57,48 @@ def state_patterns(aliases: dict[str, Any]) -> list[dict[str, Any]]:
     return pats
 
 
+GOV_WORDS = ["government", "governments", "regime", "regimes", "administration", "administrations", "junta",
+             "juntas", "dictatorship", "dictatorships"]
+GOV_MODIFIERS = ["military", "new", "former", "current", "previous", "succeeding", "then", "far", "-", "right",
+                 "left", "wing", "leftist", "rightist", "civilian", "federal", "interim", "transitional", "de",
+                 "facto", "socialist", "communist", "authoritarian", "brutal", "repressive", "national", "central",
+                 "incoming", "outgoing", "elected", "coup", "successive", "various", "two"]
+
+
+def rule_patterns(aliases: dict[str, Any], path: Path | None = None) -> list[dict[str, Any]]:
+    """Schema rules as patterns: government phrases are STATE (GUIDELINES §2, §3.1), and names of
+    programmes, laws and industries are never entities (label ``_BLOCK``)."""
+    the = {"LOWER": "the", "OP": "?"}
+    mods = {"LOWER": {"IN": GOV_MODIFIERS}, "OP": "*"}
+    gov = {"LOWER": {"IN": GOV_WORDS}}
+    demonyms = sorted({d.lower() for d in aliases["demonyms"]} | {n.lower() for n in aliases["names"] if " " not in n})
+    pats: list[dict[str, Any]] = [
+        {"label": "STATE", "pattern": [the, mods, {"LOWER": {"IN": demonyms}}, mods, gov], "id": ""},
+        {"label": "STATE", "pattern": [the, mods, {"POS": "PROPN", "OP": "+"}, mods, gov], "id": ""},
+        {"label": "STATE", "pattern": [the, mods, gov], "id": ""},
+        {"label": "STATE", "pattern": [{"POS": "PROPN", "OP": "+"}, {"LOWER": {"IN": ["’s", "'s"]}}, mods, gov],
+         "id": ""},
+        {"label": "STATE", "pattern": [the, mods, gov, {"LOWER": "of"}, {"POS": "PROPN", "OP": "+"}], "id": ""},
+        {"label": "STATE", "pattern": [the, {"ORTH": "State"}, {"LOWER": "of"}, {"POS": "PROPN", "OP": "+"}],
+         "id": ""},
+    ]
+    path = path or DATA_DIR / "non_entities.jsonl"
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                pats.append({**json.loads(line), "label": "_BLOCK"})
+    return pats
+
+
+def add_rules(nlp: Language, name: str = "secrel_rules", spans_key: str = "rules", **kwargs: Any) -> Any:
+    """A second SpanRuler for the schema rules (runs after the parser: patterns use POS)."""
+    ruler = nlp.add_pipe("span_ruler", name=name, config={"spans_key": spans_key, "spans_filter": None,
+                                                          "phrase_matcher_attr": None, "validate": False},
+                         **kwargs)
+    ruler.add_patterns(rule_patterns(load_state_aliases()))
+    return ruler
+
+
 def domain_patterns(path: Path | None = None) -> list[dict[str, Any]]:
     """The hand-written domain patterns (general knowledge of the field) plus state patterns."""
     path = path or DATA_DIR / "domain_patterns.jsonl"
@@ -100,7 +142,7 @@ class EntityMerger:
     def __init__(self, priority: list[str], ruler_key: str = "ruler", base_key: str = "base_ents",
                  base_label_map: dict[str, str] | None = None, norp_requires_state_alias: bool = True,
                  ruler_first_labels: Iterable[str] = ()) -> None:
-        unknown = set(priority) - {"ner", "ruler", "base"}
+        unknown = set(priority) - {"rules", "ner", "ruler", "base"}
         if unknown:
             raise ValueError(f"unknown entity sources in priority: {sorted(unknown)}")
         self.priority = list(priority)
@@ -121,6 +163,9 @@ class EntityMerger:
         for rank, source in enumerate(self.priority):
             if source == "ner":
                 spans: Iterable[Span] = [s for s in doc.ents if s.label_ in ENTITY_LABELS]
+            elif source == "rules":
+                group = doc.spans["rules"] if "rules" in doc.spans else []
+                spans = [sp for sp in (self._fit_rule_span(doc, s) for s in group) if sp is not None]
             elif source == "ruler":
                 group = doc.spans[self.ruler_key] if self.ruler_key in doc.spans else []
                 # the pattern id is the canonical name: keep it as a kb hint for the linker
@@ -138,8 +183,30 @@ class EntityMerger:
                        for s in spans)
         return out
 
+    @staticmethod
+    def _fit_rule_span(doc: Doc, span: Span) -> Span | None:
+        """Apply the span rules of GUIDELINES §3.1 to a government-phrase match."""
+        if span.label_ == "_BLOCK":
+            return span
+        from .normalise import resolve_state
+
+        if span.root.dep_ in ("compound", "amod", "nmod") and span.root.head.i >= span.end:
+            return None  # "government" as a modifier: "government officials"
+        words = [t.lower_ for t in span]
+        if "’s" in words or "'s" in words:
+            k = words.index("’s") if "’s" in words else words.index("'s")
+            if resolve_state(span[:k].text):
+                return None  # "Bolivia’s far-right government": the country is its own span
+        if "of" in words:
+            k = words.index("of")
+            code = resolve_state(span[k + 1:].text) if k > 0 and words[k - 1] != "state" else None
+            if code:  # "the government of [Bolivia]": the country is its own span and names the government
+                return Span(doc, span.start, span.start + k, label="STATE", kb_id=code)
+        return Span(doc, span.start, span.end, label="STATE")
+
     def resolve(self, doc: Doc) -> list[Span]:
-        cands = sorted(self.candidates(doc), key=lambda x: (x[0], -(x[1].end - x[1].start), x[1].start))
+        cands = sorted(self.candidates(doc), key=lambda x: (x[0], -(x[1].end - x[1].start), x[1].start,
+                                                             not x[1].kb_id_))
         taken = [False] * len(doc)
         chosen: list[Span] = []
         for _, span in cands:
@@ -151,7 +218,7 @@ class EntityMerger:
             for i in range(span.start, span.end):
                 taken[i] = True
             chosen.append(span)
-        return sorted(chosen, key=lambda s: s.start)
+        return sorted((s for s in chosen if s.label_ != "_BLOCK"), key=lambda s: s.start)
 
     def __call__(self, doc: Doc) -> Doc:
         doc.ents = self.resolve(doc)

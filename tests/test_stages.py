@@ -185,3 +185,53 @@ def test_split_and_merge_chunks():
     assert [(e["id"], e["start_offset"]) for e in rec["entities"]] == [(1, 0), (2, 11), (3, 16)]
     assert rec["relations"][0]["from_id"] == 2 and rec["relations"][0]["evidence"] == {"start_offset": 11,
                                                                                       "end_offset": 28}
+
+
+@pytest.fixture(scope="module")
+def rules_nlp():
+    from pipeline.build import build_pipeline, load_config
+
+    cfg = load_config("fast")
+    cfg["secrel"]["stages"] = ["linebreaks", "ruler", "rules", "entities", "linker"]
+    cfg["entities"]["priority"] = ["rules", "ruler", "base"]
+    return build_pipeline(cfg, None)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The Mexican government and the junta met.", [("The Mexican government", "MEX"), ("the junta", "MEX")]),
+    ("Bolivia’s far-right government bought rifles.", [("Bolivia", "BOL"), ("far-right government", "BOL")]),
+    ("Mexico talked with the State of Israel.", [("Mexico", "MEX"), ("the State of Israel", "ISR")]),
+    ("Peru and the government of Bolivia agreed.", [("Peru", "PER"), ("the government", "BOL"), ("Bolivia", "BOL")]),
+])
+def test_government_phrases_are_state(rules_nlp, text, expected):
+    doc = rules_nlp(text)
+    assert [(e.text, e.kb_id_) for e in doc.ents if e.label_ == "STATE"] == expected
+
+
+def test_programmes_and_industries_are_blocked(rules_nlp):
+    doc = rules_nlp("Under the Merida Initiative the arms industry of Mexico grew [Spanish].")
+    texts = [e.text for e in doc.ents]
+    assert "Merida" not in " ".join(texts) and "arms industry" not in texts and "Spanish" not in texts
+    assert "Mexico" in texts
+
+
+def test_conjunct_propagation(nlp):
+    doc = _annotated(nlp, "Argentina, Bolivia and Ecuador recognized Palestine.",
+                     [("Argentina", 0, "STATE", "ARG"), ("Bolivia", 0, "STATE", "BOL"),
+                      ("Ecuador", 0, "STATE", "ECU"), ("Palestine", 0, "STATE", "PSE")])
+
+    class OnlyFirst:
+        def predict_proba(self, X):
+            return [{"RECOGNITION": 0.9 if k == 0 else 0.01, "NONE": 0.1} for k in range(len(X))]
+
+    comp = RelationClassifier(threshold=0.5)
+    comp.model = OnlyFirst()
+    first = candidates(doc)[0]
+    assert (first.head.text, first.tail.text) == ("Argentina", "Bolivia")
+    # score only Argentina -> Palestine as a relation
+    scored = [(c, {"RECOGNITION": 0.9 if (c.head.text, c.tail.text) == ("Argentina", "Palestine") else 0.01})
+              for c in candidates(doc)]
+    got = {(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)}
+    assert {("Argentina", "Palestine"), ("Bolivia", "Palestine"), ("Ecuador", "Palestine")} <= got
+    comp.propagate_conjuncts = False
+    assert {(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)} == {("Argentina", "Palestine")}
