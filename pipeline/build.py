@@ -89,7 +89,9 @@ def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations
     nlp.add_pipe("secrel_entities", config={"priority": list(ent_cfg["priority"]),
                                             "base_label_map": dict(ent_cfg["base_label_map"]),
                                             "norp_requires_state_alias": ent_cfg["norp_requires_state_alias"],
-                                            "ruler_first_labels": list(ent_cfg.get("ruler_first_labels", []))})
+                                            "ruler_first_labels": list(ent_cfg.get("ruler_first_labels", [])),
+                                            "org_head_nouns": list(ent_cfg.get("org_head_nouns", [])),
+                                            "person_titles": list(ent_cfg.get("person_titles", []))})
     if "linker" in stages:
         nlp.add_pipe("secrel_linker", config=dict(cfg["linker"]))
     if with_relations and "relations" in stages:

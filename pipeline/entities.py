@@ -65,6 +65,12 @@ GOV_MODIFIERS = ["military", "new", "former", "current", "previous", "succeeding
                  "incoming", "outgoing", "elected", "coup", "successive", "various", "two"]
 
 
+ORG_MODIFIERS = ["federal", "national", "state", "armed", "special", "military", "security", "naval", "air",
+                 "defense", "defence", "foreign", "interior", "justice", "intelligence", "police", "border"]
+ORG_HEADS = ["army", "military", "police", "navy", "marines", "forces", "ministry", "embassy", "intelligence",
+             "guard", "gendarmerie", "congress", "parliament", "senate", "legislature", "judiciary"]
+
+
 def rule_patterns(aliases: dict[str, Any], path: Path | None = None) -> list[dict[str, Any]]:
     """Schema rules as patterns: government phrases are STATE (GUIDELINES §2, §3.1), and names of
     programmes, laws and industries are never entities (label ``_BLOCK``)."""
@@ -81,6 +87,13 @@ def rule_patterns(aliases: dict[str, Any], path: Path | None = None) -> list[dic
         {"label": "STATE", "pattern": [the, mods, gov, {"LOWER": "of"}, {"POS": "PROPN", "OP": "+"}], "id": ""},
         {"label": "STATE", "pattern": [the, {"ORTH": "State"}, {"LOWER": "of"}, {"POS": "PROPN", "OP": "+"}],
          "id": ""},
+    ]
+    org_mods = {"LOWER": {"IN": ORG_MODIFIERS}, "OP": "*"}
+    org_head = {"LOWER": {"IN": ORG_HEADS}}
+    pats += [
+        {"label": "ORG", "pattern": [the, {"LOWER": {"IN": demonyms}}, org_mods, org_head], "id": ""},
+        {"label": "ORG", "pattern": [the, {"LOWER": {"IN": demonyms}}, org_mods, org_head, {"LOWER": "and"},
+                                     org_mods, org_head], "id": ""},
     ]
     path = path or DATA_DIR / "non_entities.jsonl"
     if path.exists():
@@ -128,12 +141,14 @@ def add_ruler(nlp: Language, name: str = "secrel_ruler", spans_key: str = "ruler
     assigns=["doc.ents"],
     default_config={"priority": ["ner", "ruler", "base"], "ruler_key": "ruler", "base_key": "base_ents",
                     "base_label_map": DEFAULT_BASE_MAP, "norp_requires_state_alias": True,
-                    "ruler_first_labels": []},
+                    "ruler_first_labels": [], "org_head_nouns": [], "person_titles": []},
 )
 def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key: str, base_key: str,
                        base_label_map: dict[str, str], norp_requires_state_alias: bool,
-                       ruler_first_labels: list[str]) -> "EntityMerger":
-    return EntityMerger(priority, ruler_key, base_key, base_label_map, norp_requires_state_alias, ruler_first_labels)
+                       ruler_first_labels: list[str], org_head_nouns: list[str],
+                       person_titles: list[str]) -> "EntityMerger":
+    return EntityMerger(priority, ruler_key, base_key, base_label_map, norp_requires_state_alias, ruler_first_labels,
+                        org_head_nouns, person_titles)
 
 
 class EntityMerger:
@@ -141,7 +156,8 @@ class EntityMerger:
 
     def __init__(self, priority: list[str], ruler_key: str = "ruler", base_key: str = "base_ents",
                  base_label_map: dict[str, str] | None = None, norp_requires_state_alias: bool = True,
-                 ruler_first_labels: Iterable[str] = ()) -> None:
+                 ruler_first_labels: Iterable[str] = (), org_head_nouns: Iterable[str] = (),
+                 person_titles: Iterable[str] = ()) -> None:
         unknown = set(priority) - {"rules", "ner", "ruler", "base"}
         if unknown:
             raise ValueError(f"unknown entity sources in priority: {sorted(unknown)}")
@@ -152,6 +168,10 @@ class EntityMerger:
         # labels whose domain-list matches beat every other source: a known arms maker or cartel
         # name is better evidence than the NER's guess of ORG for it
         self.ruler_first_labels = set(ruler_first_labels)
+        # schema rules: an army, police force or ministry is an ORG even when named by its country
+        # ("the Israeli army"); titles are not part of a PERSON span ("General Meza" -> "Meza")
+        self.org_head_nouns = {w.lower() for w in org_head_nouns}
+        self.person_titles = {w.lower() for w in person_titles}
 
     def candidates(self, doc: Doc) -> list[tuple[int, Span]]:
         """All candidate spans with their source rank (lower wins)."""
@@ -191,7 +211,9 @@ class EntityMerger:
         from .normalise import resolve_state
 
         if span.root.dep_ in ("compound", "amod", "nmod") and span.root.head.i >= span.end:
-            return None  # "government" as a modifier: "government officials"
+            return None  # used as a modifier: "government officials", "Israeli military equipment"
+        if span.label_ == "ORG":
+            return span
         words = [t.lower_ for t in span]
         if "’s" in words or "'s" in words:
             k = words.index("’s") if "’s" in words else words.index("'s")
@@ -204,12 +226,28 @@ class EntityMerger:
                 return Span(doc, span.start, span.start + k, label="STATE", kb_id=code)
         return Span(doc, span.start, span.end, label="STATE")
 
+    def _apply_label_rules(self, span: Span) -> Span | None:
+        doc = span.doc
+        if span.label_ in ("STATE", "PERSON", "LOC") and span.root.lemma_.lower() in self.org_head_nouns \
+                and span.root.i == span.end - 1:
+            return Span(doc, span.start, span.end, label="ORG", kb_id=span.kb_id_)
+        if self.person_titles and span.label_ in ("PERSON", "ORG") and len(span) > 1:
+            k = span.start
+            while k < span.end - 1 and doc[k].lower_.rstrip(".") in self.person_titles:
+                k += 1
+            rest = doc[k:span.end]
+            if k > span.start and all(t.pos_ == "PROPN" for t in rest) \
+                    and not any(t.lemma_.lower() in self.org_head_nouns for t in rest):
+                return Span(doc, k, span.end, label="PERSON")
+        return span
+
     def resolve(self, doc: Doc) -> list[Span]:
         cands = sorted(self.candidates(doc), key=lambda x: (x[0], -(x[1].end - x[1].start), x[1].start,
                                                              not x[1].kb_id_))
         taken = [False] * len(doc)
         chosen: list[Span] = []
         for _, span in cands:
+            span = self._apply_label_rules(span)
             if span.start == span.end or any(taken[span.start:span.end]):
                 continue
             # whitespace-only or padded spans are never entities
