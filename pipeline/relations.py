@@ -178,38 +178,74 @@ def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Se
 
 
 class RelationModel:
-    """DictVectorizer + LogisticRegression over candidate features, saved with skops."""
+    """Two logistic regressions over candidate features, saved with skops.
 
-    def __init__(self, C: float = 1.0, class_weight: str | None = "balanced", seed: int = 0) -> None:
+    ``strategy="two_stage"``: a binary model decides *whether* a pair is related (it pools the
+    positives of every type, so it learns from all of them) and a multiclass model trained on
+    the related pairs only decides *which* type; P(type) = P(related) * P(type | related).
+    ``strategy="multiclass"``: one model over the types plus ``NONE``.
+    """
+
+    def __init__(self, C: float = 1.0, class_weight: str | None = "balanced", seed: int = 0,
+                 strategy: str = "multiclass") -> None:
+        if strategy not in ("two_stage", "multiclass"):
+            raise ValueError(f"unknown relation model strategy {strategy!r}")
+        self.C, self.class_weight, self.seed, self.strategy = C, class_weight, seed, strategy
+        self.pipelines: dict[str, Any] = {}
+        self.fitted = False
+
+    def _pipeline(self) -> Any:
         from sklearn.feature_extraction import DictVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import Pipeline
 
-        self.pipeline = Pipeline([
-            ("vec", DictVectorizer(sparse=True)),
-            ("clf", LogisticRegression(C=C, class_weight=class_weight, max_iter=5000, random_state=seed)),
-        ])
-        self.fitted = False
+        return Pipeline([("vec", DictVectorizer(sparse=True)),
+                         ("clf", LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5000,
+                                                    random_state=self.seed))])
 
     def fit(self, X: list[dict[str, float]], y: list[str]) -> "RelationModel":
-        if len(set(y)) < 2:
+        if len(set(y)) < 2 or NONE not in y:
             raise ValueError("relation training data needs at least one relation and one non-relation")
-        self.pipeline.fit(X, y)
+        if self.strategy == "multiclass":
+            self.pipelines = {"multiclass": self._pipeline().fit(X, y)}
+        else:
+            self.pipelines = {"related": self._pipeline().fit(X, [lab != NONE for lab in y])}
+            pos = [(x, lab) for x, lab in zip(X, y) if lab != NONE]
+            types = sorted({lab for _, lab in pos})
+            if len(types) > 1:
+                self.pipelines["type"] = self._pipeline().fit([x for x, _ in pos], [lab for _, lab in pos])
+            else:
+                self.single_type = types[0]
         self.fitted = True
         return self
 
     def predict_proba(self, X: list[dict[str, float]]) -> list[dict[str, float]]:
         if not X:
             return []
-        probs = self.pipeline.predict_proba(X)
-        classes = list(self.pipeline.classes_)
-        return [dict(zip(classes, map(float, row))) for row in probs]
+        if "multiclass" in self.pipelines:
+            pipe = self.pipelines["multiclass"]
+            return [dict(zip(map(str, pipe.classes_), map(float, row))) for row in pipe.predict_proba(X)]
+        rel = self.pipelines["related"]
+        k = list(rel.classes_).index(True)
+        p_rel = rel.predict_proba(X)[:, k]
+        out = []
+        if "type" in self.pipelines:
+            tp = self.pipelines["type"]
+            classes = list(map(str, tp.classes_))
+            for pr, row in zip(p_rel, tp.predict_proba(X)):
+                d = {c: float(pr * q) for c, q in zip(classes, row)}
+                d[NONE] = float(1 - pr)
+                out.append(d)
+        else:
+            out = [{self.single_type: float(pr), NONE: float(1 - pr)} for pr in p_rel]
+        return out
 
     def to_disk(self, path: Path) -> None:
         import skops.io as sio
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        sio.dump(self.pipeline, path)
+        sio.dump({"strategy": self.strategy, "pipelines": self.pipelines,
+                  "single_type": getattr(self, "single_type", None)}, path)
 
     @classmethod
     def from_disk(cls, path: Path) -> "RelationModel":
@@ -220,8 +256,11 @@ class RelationModel:
         bad = sorted(set(untrusted) - set(allowed))
         if bad:
             raise ValueError(f"{path}: refusing to load untrusted types {bad}")
-        model = cls()
-        model.pipeline = sio.load(path, trusted=allowed)
+        state = sio.load(path, trusted=allowed)
+        model = cls(strategy=state["strategy"])
+        model.pipelines = state["pipelines"]
+        if state.get("single_type"):
+            model.single_type = state["single_type"]
         model.fitted = True
         return model
 

@@ -176,7 +176,8 @@ def train_relation_model(examples: Sequence[tuple[Doc, dict[tuple[SpanKey, SpanK
     if rcfg.get("tune_threshold", False) and len(per_doc) >= 3:
         tuned = tune_threshold(per_doc, comp, rcfg, seed)
         comp.threshold = tuned["threshold"]
-    model = RelationModel(C=float(rcfg["C"]), class_weight=rcfg.get("class_weight") or None, seed=seed).fit(X, y)
+    model = RelationModel(C=float(rcfg["C"]), class_weight=rcfg.get("class_weight") or None, seed=seed,
+                          strategy=rcfg.get("strategy", "multiclass")).fit(X, y)
     comp.model = model
     comp.to_disk(out_dir)
     return {"train_seconds": round(time.perf_counter() - t0, 1), "n_candidates": len(X),
@@ -199,7 +200,8 @@ def tune_threshold(per_doc: list[tuple[list, list[dict[str, float]], list[str], 
         ytr = [lab for k, d in enumerate(per_doc) if k != j for lab in d[2]]
         if len(set(ytr)) < 2 or not per_doc[j][0]:
             continue
-        m = RelationModel(C=float(rcfg["C"]), class_weight=rcfg.get("class_weight") or None, seed=seed).fit(Xtr, ytr)
+        m = RelationModel(C=float(rcfg["C"]), class_weight=rcfg.get("class_weight") or None, seed=seed,
+                          strategy=rcfg.get("strategy", "multiclass")).fit(Xtr, ytr)
         scored_docs.append((list(zip(per_doc[j][0], m.predict_proba(per_doc[j][1]))), per_doc[j][3]))
     results = {}
     saved = comp.threshold
