@@ -102,3 +102,11 @@ def test_nothing_processable_is_not_ok(tmp_path: Path, small_model: Path):
     p.write_text("")
     s = run_extract([p], tmp_path / "o.jsonl", model=small_model, report=lambda m: None, progress=False)
     assert not s.ok and s.failed == 1
+
+
+def test_two_processes_match_one(inputs: Path, tmp_path: Path, small_model: Path):
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    run_extract([inputs], one, model=small_model, report=lambda m: None, progress=False)
+    s = run_extract([inputs], two, model=small_model, report=lambda m: None, progress=False, n_process=2)
+    assert s.written == len(_ids(one))
+    assert one.read_bytes() == two.read_bytes()
