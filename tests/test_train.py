@@ -1,0 +1,49 @@
+"""Training: determinism, saved formats, inner-CV threshold selection, chunking."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline.build import load_config
+from pipeline.extract import Extractor
+from pipeline.train import chunk_examples, parse_gold, train, train_relation_model
+
+
+def test_same_data_and_seed_give_identical_predictions(tmp_path: Path, gold_records, small_config, small_model):
+    again = tmp_path / "again"
+    train(gold_records[:3], small_config, again, seed=0)
+    a = Extractor.from_model(small_model).process_one("x", gold_records[4]["text"])
+    b = Extractor.from_model(again).process_one("x", gold_records[4]["text"])
+    a["pipeline"].pop("model"), b["pipeline"].pop("model")
+    assert json.dumps(a) == json.dumps(b)
+    meta = json.loads((again / "meta.json").read_text())
+    assert meta["trained_on"] == sorted(r["id"] for r in gold_records[:3])
+    # load-safe formats only: spaCy to_disk and skops, no pickle files
+    files = {p.suffix for p in again.rglob("*") if p.is_file()}
+    assert ".pkl" not in files and ".pickle" not in files
+    assert (again / "relations" / "model.skops").exists() and (again / "ner" / "meta.json").exists()
+
+
+def test_chunks_never_cut_an_entity(gold_records):
+    rec = gold_records[0]
+    chunks = chunk_examples(rec, max_chars=400)
+    assert len(chunks) > 5
+    total = sum(len(ents) for _, ents in chunks)
+    assert total == len(rec["entities"])
+    for text, ents in chunks:
+        for s, e, _ in ents:
+            assert 0 <= s < e <= len(text)
+
+
+def test_inner_cv_threshold_is_chosen_from_training_docs_only(tmp_path: Path, gold_records):
+    cfg = load_config("fast")
+    cfg["relations"]["tune_threshold"] = True
+    parsed = parse_gold(gold_records[:3], cfg)
+    info = train_relation_model(parsed, cfg, tmp_path / "rel", seed=0)
+    grid = [float(x) for x in cfg["relations"]["threshold_grid"]]
+    assert info["threshold"] in grid
+    assert set(info["threshold_tuning"]["inner_f1"]) == {str(g) for g in grid}
+    saved = json.loads((tmp_path / "rel" / "decision.json").read_text())
+    assert saved["threshold"] == info["threshold"]
+    assert info["candidate_recall_on_training_data"] == 1.0
