@@ -13,12 +13,13 @@ import json
 import random
 import shutil
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.training import Example
 from thinc.api import Config
 
@@ -85,8 +86,6 @@ def train_spacy_ner(examples: Sequence[tuple[str, list[tuple[int, int, str]]]], 
             if doc.char_span(s, e, alignment_mode="strict") is None:
                 misaligned += 1
             good.append((s, e, lab))
-        import warnings
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # misaligned spans become missing values, counted above
             exs.append(Example.from_dict(doc, {"entities": good}))
@@ -279,6 +278,3 @@ def train(records: Sequence[dict[str, Any]], config: str | Path, output: Path, s
     (output / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return meta
 
-
-def gold_spans(doc: Doc) -> list[Span]:
-    return list(doc.ents)
