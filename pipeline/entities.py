@@ -13,6 +13,7 @@ start), so the result is flat and reproducible.
 
 from __future__ import annotations
 
+import itertools
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -126,12 +127,59 @@ def domain_patterns(path: Path | None = None) -> list[dict[str, Any]]:
     return pats + state_patterns(load_state_aliases())
 
 
+MAX_EXPANSIONS = 200
+
+
+def _expand_lower(pattern: list[dict[str, Any]]) -> list[str] | None:
+    """Phrases equivalent to a token pattern of plain LOWER/ORTH tokens, without its optional
+    leading count (added back by the merger); None when the pattern is not of that form."""
+    toks = list(pattern)
+    if toks and set(toks[0]) == {"LIKE_NUM", "OP"} and toks[0].get("OP") == "?":
+        toks = toks[1:]
+    options: list[list[str | None]] = []
+    for t in toks:
+        keys = set(t) - {"OP"}
+        if t.get("OP") not in (None, "?") or len(keys) != 1:
+            return None
+        val = t[next(iter(keys))]
+        if keys == {"LOWER"}:
+            vals = val["IN"] if isinstance(val, dict) and set(val) == {"IN"} else [val]
+        elif keys == {"ORTH"} and isinstance(val, str):
+            vals = [val]
+        else:
+            return None
+        if not all(isinstance(v, str) for v in vals):
+            return None
+        options.append(list(vals) + ([None] if t.get("OP") == "?" else []))
+    combos = 1
+    for o in options:
+        combos *= len(o)
+    if not options or combos > MAX_EXPANSIONS:
+        return None
+    phrases = {" ".join(w for w in combo if w) for combo in itertools.product(*options)}
+    return sorted(p for p in phrases if p)
+
+
 def add_ruler(nlp: Language, name: str = "secrel_ruler", spans_key: str = "ruler", **kwargs: Any) -> Any:
-    """Add a SpanRuler writing to ``doc.spans[spans_key]`` loaded with the domain patterns."""
+    """Add the domain-pattern rulers: case-sensitive names and residual token patterns in
+    ``doc.spans[spans_key]``, and the generic lower-case terms, expanded into phrases for a
+    hash-based PhraseMatcher (much faster than the equivalent token patterns), in
+    ``doc.spans[spans_key + "_lower"]``."""
+    exact, lower = [], []
+    for pat in domain_patterns():
+        phrases = _expand_lower(pat["pattern"]) if isinstance(pat["pattern"], list) else None
+        if phrases is None:
+            exact.append(pat)
+        else:
+            lower.extend({"label": pat["label"], "pattern": ph, "id": pat.get("id", "")} for ph in phrases)
     ruler = nlp.add_pipe("span_ruler", name=name, config={"spans_key": spans_key, "spans_filter": None,
                                                           "phrase_matcher_attr": None, "validate": False},
                          **kwargs)
-    ruler.add_patterns(domain_patterns())
+    ruler.add_patterns(exact)
+    low = nlp.add_pipe("span_ruler", name=name + "_lower", after=name,
+                       config={"spans_key": spans_key + "_lower", "spans_filter": None,
+                               "phrase_matcher_attr": "LOWER", "validate": False})
+    low.add_patterns(lower)
     return ruler
 
 
@@ -190,6 +238,11 @@ class EntityMerger:
                 group = doc.spans[self.ruler_key] if self.ruler_key in doc.spans else []
                 # the pattern id is the canonical name: keep it as a kb hint for the linker
                 spans = [Span(doc, s.start, s.end, label=s.label_, kb_id=s.id_) for s in group]
+                lower_key = self.ruler_key + "_lower"
+                for s in doc.spans[lower_key] if lower_key in doc.spans else []:
+                    spans.append(Span(doc, s.start, s.end, label=s.label_, kb_id=s.id_))
+                    if s.start > 0 and doc[s.start - 1].like_num:  # the optional leading count
+                        spans.append(Span(doc, s.start - 1, s.end, label=s.label_, kb_id=s.id_))
             else:
                 spans = []
                 for s in doc.spans[self.base_key] if self.base_key in doc.spans else []:
