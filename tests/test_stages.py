@@ -235,3 +235,24 @@ def test_conjunct_propagation(nlp):
     assert {("Argentina", "Palestine"), ("Bolivia", "Palestine"), ("Ecuador", "Palestine")} <= got
     comp.propagate_conjuncts = False
     assert {(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)} == {("Argentina", "Palestine")}
+
+
+def test_lower_pattern_expansion_is_equivalent(nlp):
+    from pipeline.entities import _expand_lower
+
+    pat = [{"LIKE_NUM": True, "OP": "?"}, {"LOWER": {"IN": ["semi", "fully"]}}, {"ORTH": "-", "OP": "?"},
+           {"LOWER": "automatic"}, {"LOWER": {"IN": ["rifle", "rifles"]}}]
+    phrases = _expand_lower(pat)
+    assert "semi - automatic rifles" in phrases and "fully automatic rifle" in phrases and len(phrases) == 8
+    assert _expand_lower([{"POS": "PROPN"}]) is None and _expand_lower([{"LOWER": "x", "OP": "+"}]) is None
+    text = "They sold 300 semi-automatic rifles and fully automatic rifle parts."
+    blank = spacy.blank("en")
+    tok = blank.add_pipe("span_ruler", name="tok", config={"spans_key": "a"})
+    tok.add_patterns([{"label": "WEAPON", "pattern": pat}])
+    low = blank.add_pipe("span_ruler", name="low", config={"spans_key": "b", "phrase_matcher_attr": "LOWER"})
+    low.add_patterns([{"label": "WEAPON", "pattern": p} for p in phrases])
+    doc = blank(text)
+    by_tokens = {(s.start, s.end) for s in doc.spans["a"]}
+    by_phrase = {(s.start, s.end) for s in doc.spans["b"]}
+    with_count = by_phrase | {(s - 1, e) for s, e in by_phrase if s > 0 and doc[s - 1].like_num}
+    assert by_tokens == with_count
