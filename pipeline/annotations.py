@@ -205,11 +205,12 @@ def validate_record(rec: dict[str, Any], file: str, line: int, *, check_sentence
     return probs
 
 
-def validate_paths(paths: Iterable[Path | str], *, check_sentences: bool = True) -> tuple[list[Problem], int]:
-    """Validate every record in the given files/folders. Returns (problems, n_records)."""
+def _validate(paths: Iterable[Path | str], check_sentences: bool) -> tuple[list[Problem], list[dict[str, Any]]]:
+    """One pass over the files: every problem found, and every record that parsed."""
+    paths = list(paths)
     problems: list[Problem] = []
+    records: list[dict[str, Any]] = []
     seen_ids: dict[str, str] = {}
-    n = 0
     files = list(iter_annotation_files(paths))
     for path in files:
         if not path.exists():
@@ -220,7 +221,7 @@ def validate_paths(paths: Iterable[Path | str], *, check_sentences: bool = True)
                 problems.append(Problem(str(path), lineno, None, None, None, err))
                 continue
             assert rec is not None
-            n += 1
+            records.append(rec)
             problems.extend(validate_record(rec, str(path), lineno, check_sentences=check_sentences))
             did = rec.get("id")
             if isinstance(did, str):
@@ -232,21 +233,23 @@ def validate_paths(paths: Iterable[Path | str], *, check_sentences: bool = True)
                     seen_ids[did] = where
     if not files:
         problems.append(Problem(",".join(map(str, paths)), 0, None, None, None, "no .jsonl annotation files found"))
-    return problems, n
+    return problems, records
+
+
+def validate_paths(paths: Iterable[Path | str], *, check_sentences: bool = True) -> tuple[list[Problem], int]:
+    """Validate every record in the given files/folders. Returns (problems, n_records)."""
+    problems, records = _validate(paths, check_sentences)
+    return problems, len(records)
 
 
 def load_gold(paths: Iterable[Path | str]) -> list[dict[str, Any]]:
     """Load annotation records, raising on any validation error (edge check)."""
     from .records import RecordError
 
-    problems, _ = validate_paths(paths, check_sentences=False)
+    problems, records = _validate(paths, check_sentences=False)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise RecordError(f"{len(errors)} annotation error(s); first: {errors[0]}")
-    records = []
-    for path in iter_annotation_files(paths):
-        for _, rec, _ in read_jsonl(path):
-            records.append(rec)
     return records
 
 

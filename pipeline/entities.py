@@ -49,6 +49,13 @@ def load_state_aliases(path: str | None = None) -> dict[str, Any]:
     return data
 
 
+@lru_cache(maxsize=1)
+def state_surface_forms() -> frozenset[str]:
+    """Every country name and demonym in the alias table (for filtering base NORP entities)."""
+    al = load_state_aliases()
+    return frozenset(al["demonyms"]) | frozenset(al["names"])
+
+
 def state_patterns(aliases: dict[str, Any]) -> list[dict[str, Any]]:
     """SpanRuler phrase patterns for country names and demonyms (not metonyms: too ambiguous)."""
     pats = []
@@ -223,10 +230,7 @@ class EntityMerger:
 
     def candidates(self, doc: Doc) -> list[tuple[int, Span]]:
         """All candidate spans with their source rank (lower wins)."""
-        demonyms: set[str] = set()
-        if self.norp_requires_state_alias:
-            al = load_state_aliases()
-            demonyms = set(al["demonyms"]) | set(al["names"])
+        demonyms = state_surface_forms() if self.norp_requires_state_alias else frozenset()
         out: list[tuple[int, Span]] = []
         for rank, source in enumerate(self.priority):
             if source == "ner":

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from typing import Any
-
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -33,16 +31,22 @@ def clean_mention(text: str) -> str:
     return _POSSESSIVE.sub("", t).strip()
 
 
+@lru_cache(maxsize=1)
+def _state_tables() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
+    """Surface form -> code (exact and lower-cased) and the government words, built once."""
+    al = load_state_aliases()
+    lookup = {**al["names"], **al["demonyms"], **al["metonyms"]}
+    return lookup, {k.lower(): v for k, v in lookup.items()}, frozenset(al.get("government_words", []))
+
+
 @lru_cache(maxsize=4096)
 def resolve_state(text: str, government_words: tuple[str, ...] | None = None) -> str | None:
     """ISO alpha-3 code for a STATE mention's text, or None when it names no country."""
     import pycountry
 
-    al = load_state_aliases()
-    gov = set(government_words or al.get("government_words", []))
+    lookup, lower, default_gov = _state_tables()
+    gov = set(government_words) if government_words else default_gov
     t = clean_mention(text)
-    lookup = {**al["names"], **al["demonyms"], **al["metonyms"]}
-    lower = {k.lower(): v for k, v in lookup.items()}
     if t in lookup:
         return lookup[t]
     if t.lower() in lower:
@@ -177,7 +181,3 @@ class Linker:
         doc.ents = [Span(doc, e.start, e.end, label=e.label_, kb_id=kb) for e, kb in zip(doc.ents, kbs)]
         return doc
 
-
-def describe(doc: Doc) -> list[dict[str, Any]]:
-    """Debug view of entities and their kb ids."""
-    return [{"text": e.text, "label": e.label_, "kb_id": e.kb_id_} for e in doc.ents]

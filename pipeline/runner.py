@@ -8,7 +8,6 @@ uninterrupted run. One bad document is reported and skipped; the others are writ
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -57,15 +56,13 @@ def _recover_partial(partial: Path) -> set[str]:
     """Ids of complete records in ``partial``; a torn last line is cut off."""
     if not partial.exists():
         return set()
-    good: list[str] = []
-    ids: set[str] = set()
+    good: list[dict[str, Any]] = []
     for _, rec, err in read_jsonl(partial):
         if err or rec is None or "id" not in rec:
             break
-        good.append(dumps(rec))
-        ids.add(rec["id"])
-    write_jsonl(partial, (json.loads(x) for x in good))
-    return ids
+        good.append(rec)
+    write_jsonl(partial, good)
+    return {rec["id"] for rec in good}
 
 
 def _batches(docs: Iterator[InputDoc], size: int) -> Iterator[list[InputDoc]]:
