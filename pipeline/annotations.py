@@ -38,7 +38,8 @@ def iter_annotation_files(paths: Iterable[Path | str]) -> Iterator[Path]:
     """Expand files and folders (recursively) into ``*.jsonl`` files, sorted."""
     for p in map(Path, paths):
         if p.is_dir():
-            yield from sorted(x for x in p.rglob("*.jsonl") if x.is_file())
+            # stand-off files hold no text: they become gold only once attached (see standoff.py)
+            yield from sorted(x for x in p.rglob("*.jsonl") if x.is_file() and not x.name.endswith(".standoff.jsonl"))
         else:
             yield p
 

@@ -125,6 +125,8 @@ def cv(
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
     seed: Optional[int] = typer.Option(None, "--seed"),
     label_map: Optional[Path] = typer.Option(None, "--label-map"),
+    extra_train: List[Path] = typer.Option([], "--extra-train",
+                                           help="Gold files added to every fold's training set, never scored."),
 ) -> None:
     """Leave-one-document-out cross-validation: the honest accuracy figures."""
     from .annotations import load_gold
@@ -132,8 +134,9 @@ def cv(
     from .evaluate import format_table, load_label_map
 
     records = load_gold(annotations)
+    extra = load_gold(extra_train) if extra_train else []
     lmap = load_label_map(label_map) if label_map else None
-    result = cross_validate(records, config, seed=seed, progress=_err, label_map=lmap)
+    result = cross_validate(records, config, seed=seed, progress=_err, label_map=lmap, extra_train=extra)
     typer.echo(format_table(result))
     if output:
         _write_json(output, result)
@@ -153,6 +156,33 @@ def annotations_validate(paths: List[Path] = typer.Argument(...),
     _err(f"{n} record(s), {errors} error(s), {warnings} warning(s)")
     if errors:
         raise typer.Exit(1)
+
+
+@ann_app.command("attach")
+def annotations_attach(
+    standoff: List[Path] = typer.Argument(..., help="*.standoff.jsonl files (annotations without text)."),
+    texts: Path = typer.Option(..., "--texts", help='JSONL of {"id", "text"} holding the annotated texts.'),
+    output: Path = typer.Option(..., "--output", "-o", help="Gold records with text (keep outside the repo "
+                                                               "when the texts are third-party)."),
+) -> None:
+    """Join stand-off annotations with their texts into ordinary gold records, then validate them."""
+    from .annotations import validate_record
+    from .records import RecordError, write_jsonl
+    from .standoff import attach_files
+
+    try:
+        records = attach_files(standoff, texts)
+    except RecordError as e:
+        _err(f"error: {e}")
+        raise typer.Exit(2)
+    problems = [p for i, r in enumerate(records, 1) for p in validate_record(r, str(output), i)
+                if p.severity == "error"]
+    for p in problems:
+        _err(str(p))
+    if problems:
+        raise typer.Exit(1)
+    write_jsonl(output, records)
+    _err(f"{len(records)} record(s) -> {output}")
 
 
 @ann_app.command("stats")

@@ -24,13 +24,22 @@ TRAINED_STAGES = {"ner", "relations", "transformer_ner", "transformer_relations"
 
 def cross_validate(records: Sequence[dict[str, Any]], config: str | Path, seed: int | None = None,
                    progress: Callable[[str], None] = lambda m: None,
-                   label_map: dict[str, str | None] | None = None) -> dict[str, Any]:
-    """Pooled (micro) scores over held-out predictions, plus per-fold scores and timings."""
+                   label_map: dict[str, str | None] | None = None,
+                   extra_train: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """Pooled (micro) scores over held-out predictions, plus per-fold scores and timings.
+
+    ``extra_train`` documents join every fold's training set and are never evaluated (e.g. a
+    development set annotated from other sources); their ids must not clash with ``records``.
+    """
     cfg = load_config(config)
     trainable = bool(TRAINED_STAGES & set(cfg["secrel"]["stages"]))
     if trainable and len(records) < 2:
         raise ValueError("cross-validation needs at least two annotated documents")
+    clash = {r["id"] for r in records} & {r["id"] for r in extra_train}
+    if clash:
+        raise ValueError(f"extra training documents also in the evaluated set: {sorted(clash)[:5]}")
     parsed = parse_gold(records, cfg) if trainable else None
+    extra_parsed = parse_gold(list(extra_train), cfg) if trainable and extra_train else []
     predictions: list[dict[str, Any]] = []
     folds = []
     t_all = time.perf_counter()
@@ -39,8 +48,8 @@ def cross_validate(records: Sequence[dict[str, Any]], config: str | Path, seed: 
             t0 = time.perf_counter()
             progress(f"fold {k + 1}/{len(records)}: held out {held['id']}")
             if trainable:
-                train_recs = [r for r in records if r["id"] != held["id"]]
-                train_parsed = [p for r, p in zip(records, parsed or []) if r["id"] != held["id"]]
+                train_recs = [r for r in records if r["id"] != held["id"]] + list(extra_train)
+                train_parsed = [p for r, p in zip(records, parsed or []) if r["id"] != held["id"]] + extra_parsed
                 fold_dir = Path(tmp) / f"fold{k}"
                 train(train_recs, config, fold_dir, seed=seed, parsed=train_parsed)
                 extractor = Extractor.from_model(fold_dir)
@@ -61,7 +70,7 @@ def cross_validate(records: Sequence[dict[str, Any]], config: str | Path, seed: 
     words = sum(f["words"] for f in folds)
     pred_s = sum(f["predict_seconds"] for f in folds)
     pooled["cv"] = {"config": cfg["secrel"]["name"], "scheme": "leave-one-document-out",
-                    "n_folds": len(folds), "seed": seed if seed is not None else int(cfg["secrel"]["seed"]),
+                    "n_folds": len(folds), "extra_train_documents": len(extra_train), "seed": seed if seed is not None else int(cfg["secrel"]["seed"]),
                     "total_seconds": round(time.perf_counter() - t_all, 1),
                     "predict_words_per_second": round(words / pred_s, 1) if pred_s else None}
     pooled["folds"] = folds

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from pipeline.build import load_config
 from pipeline.extract import Extractor
 from pipeline.train import chunk_examples, parse_gold, train, train_relation_model
@@ -47,3 +49,23 @@ def test_inner_cv_threshold_is_chosen_from_training_docs_only(tmp_path: Path, go
     saved = json.loads((tmp_path / "rel" / "decision.json").read_text())
     assert saved["threshold"] == info["threshold"]
     assert info["candidate_recall_on_training_data"] == 1.0
+
+
+def test_cv_extra_training_documents_join_every_fold_and_are_never_scored(monkeypatch, gold_records, small_config):
+    import pipeline.cv as cvmod
+
+    seen: list[list[str]] = []
+    real_train = cvmod.train
+
+    def spy(records, *a, **kw):
+        seen.append([r["id"] for r in records])
+        return real_train(records, *a, **kw)
+
+    monkeypatch.setattr(cvmod, "train", spy)
+    evaluated, extra = gold_records[3:5], [gold_records[2]]
+    res = cvmod.cross_validate(evaluated, small_config, seed=0, extra_train=extra)
+    assert [f["held_out"] for f in res["folds"]] == [r["id"] for r in evaluated]
+    assert seen == [[evaluated[1]["id"], extra[0]["id"]], [evaluated[0]["id"], extra[0]["id"]]]
+    assert res["cv"]["extra_train_documents"] == 1 and res["n_documents"] == 2
+    with pytest.raises(ValueError, match="also in the evaluated set"):
+        cvmod.cross_validate(evaluated, small_config, extra_train=[evaluated[0]])
