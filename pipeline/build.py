@@ -62,7 +62,8 @@ def relation_component_config(cfg: Config) -> dict[str, Any]:
             "max_distance": r["max_distance"], "triggers": {k: list(v) for k, v in r["triggers"].items()},
             "negation_cues": list(r["negation_cues"]),
             "attribute_types": {k: list(v) for k, v in r["attribute_types"].items()},
-            "propagate_conjuncts": bool(r.get("propagate_conjuncts", True))}
+            "propagate_conjuncts": bool(r.get("propagate_conjuncts", True)),
+            "argument_roles": bool(r.get("argument_roles", False))}
 
 
 def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations: bool = True) -> Language:

@@ -108,7 +108,44 @@ def _bucket(n: int) -> str:
     return ">20"
 
 
-def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Sequence[str]) -> dict[str, float]:
+def _governor(span: Span) -> tuple[Token, str]:
+    """The word a mention is an argument of, and its role there ("sold ... to Mexico" -> (sold, "to")).
+
+    A prepositional object is lifted over its preposition so that the role names the
+    preposition; a conjunct takes the role of the first member of its coordination.
+    """
+    tok = span.root
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    role, gov = tok.dep_, tok.head
+    if role == "pobj" and gov.dep_ in ("prep", "agent", "dative") and gov.head is not gov:
+        role, gov = gov.lower_, gov.head
+    return gov, role
+
+
+def _argument_features(h: Span, t: Span, triggers: dict[str, list[str]]) -> dict[str, float]:
+    """Type-level argument structure: which role each mention fills on a trigger word of a type.
+
+    These generalise across documents better than lexical paths: "X sold arms to Y" and
+    "arms were exported by X to Y" share ``arg_h=ARMS_TRANSFER:nsubj|by`` style features.
+    """
+    f: dict[str, float] = {}
+    (hg, hr), (tg, tr) = _governor(h), _governor(t)
+    for rtype, words in triggers.items():
+        h_on = hg.lemma_.lower() in words
+        t_on = tg.lemma_.lower() in words
+        if h_on:
+            f[f"arg_h={rtype}:{hr}"] = 1.0
+        if t_on:
+            f[f"arg_t={rtype}:{tr}"] = 1.0
+        if h_on and t_on and hg.i == tg.i:
+            f[f"arg_ht={rtype}:{hr}>{tr}"] = 1.0
+            f[f"arg_same={rtype}"] = 1.0
+    return f
+
+
+def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Sequence[str],
+              argument_roles: bool = False) -> dict[str, float]:
     """Sparse features of one candidate (pure function of the annotated Doc)."""
     h, t, sent = cand.head, cand.tail, cand.sent
     doc = h.doc
@@ -156,6 +193,8 @@ def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Se
         f["h_role=" + (up[0] if up else "lca")] = 1.0
         f["t_role=" + (down[-1] if down else "lca")] = 1.0
         f["shape=" + f"{len(up)}-{len(down)}"] = 1.0
+    if argument_roles:
+        f.update(_argument_features(h, t, triggers))
     f["hdep=" + h.root.dep_] = 1.0
     f["tdep=" + t.root.dep_] = 1.0
     f["hhead=" + h.root.head.lemma_.lower()] = 1.0
@@ -270,7 +309,7 @@ class RelationModel:
     requires=["doc.ents", "token.dep", "token.lemma", "doc.sents"],
     assigns=["doc._.relations"],
     default_config={"threshold": 0.5, "thresholds": {}, "max_distance": 80, "triggers": {},
-                    "propagate_conjuncts": True,
+                    "propagate_conjuncts": True, "argument_roles": False,
                     "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
                                       "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
                     "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
@@ -278,9 +317,10 @@ class RelationModel:
 )
 def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[str, float], max_distance: int,
                    triggers: dict[str, list[str]], negation_cues: list[str],
-                   attribute_types: dict[str, list[str]], propagate_conjuncts: bool) -> "RelationClassifier":
+                   attribute_types: dict[str, list[str]], propagate_conjuncts: bool,
+                   argument_roles: bool) -> "RelationClassifier":
     return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types,
-                              propagate_conjuncts)
+                              propagate_conjuncts, argument_roles)
 
 
 class RelationClassifier:
@@ -288,7 +328,8 @@ class RelationClassifier:
 
     def __init__(self, threshold: float = 0.5, thresholds: dict[str, float] | None = None, max_distance: int = 80,
                  triggers: dict[str, list[str]] | None = None, negation_cues: Sequence[str] = (),
-                 attribute_types: dict[str, list[str]] | None = None, propagate_conjuncts: bool = True) -> None:
+                 attribute_types: dict[str, list[str]] | None = None, propagate_conjuncts: bool = True,
+                 argument_roles: bool = False) -> None:
         unknown = set(thresholds or {}) - set(RELATION_TYPES)
         if unknown:
             raise ValueError(f"thresholds for unknown relation types: {sorted(unknown)}")
@@ -301,11 +342,12 @@ class RelationClassifier:
             attribute_types = {"item": ["ARMS_TRANSFER", "TRAINING"], "value": ["ARMS_TRANSFER", "SECURITY_AID"]}
         self.attribute_types = {k: list(v) for k, v in attribute_types.items()}
         self.propagate_conjuncts = propagate_conjuncts
+        self.argument_roles = argument_roles
         self.model: RelationModel | None = None
 
     # -- model ---------------------------------------------------------------------------------
     def features(self, cand: Candidate) -> dict[str, float]:
-        return featurize(cand, self.triggers, self.negation_cues)
+        return featurize(cand, self.triggers, self.negation_cues, self.argument_roles)
 
     def predict(self, docs: Iterable[Doc]) -> list[list[tuple[Candidate, dict[str, float]]]]:
         """Score every candidate of every doc; pure (no Doc mutation)."""
