@@ -44,6 +44,7 @@ def main() -> None:
     ap.add_argument("--config", default="fast")
     ap.add_argument("--annotations", nargs="+", default=["annotations/gold"])
     ap.add_argument("--test", nargs="*", default=None)
+    ap.add_argument("--extra-train", nargs="*", default=[], help="added to every training set, never scored")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=JSON")
     ap.add_argument("--json", action="store_true", help="print the whole relation score dict")
@@ -55,14 +56,16 @@ def main() -> None:
         cfg[section][name] = json.loads(val)
     recs = load_gold(args.annotations)
     parsed = parse_gold(recs, cfg)
+    extra = parse_gold(load_gold(args.extra_train), cfg) if args.extra_train else []
     if args.test:
         test_recs = load_gold(args.test)
-        preds = _predict(parsed, parse_gold(test_recs, cfg), test_recs, cfg, args.seed)
+        preds = _predict(parsed + extra, parse_gold(test_recs, cfg), test_recs, cfg, args.seed)
         gold = test_recs
     else:
         preds = []
         for k in range(len(recs)):
-            preds += _predict([p for i, p in enumerate(parsed) if i != k], [parsed[k]], [recs[k]], cfg, args.seed)
+            train_k = [p for i, p in enumerate(parsed) if i != k] + extra
+            preds += _predict(train_k, [parsed[k]], [recs[k]], cfg, args.seed)
         gold = recs
     s = score(gold, preds)["relations"]
     if args.json:
