@@ -48,6 +48,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=JSON")
     ap.add_argument("--json", action="store_true", help="print the whole relation score dict")
+    ap.add_argument("--dump", type=Path, help="write the predicted records here (JSONL)")
     args = ap.parse_args()
     cfg = load_config(args.config)
     for item in args.set:
@@ -67,6 +68,10 @@ def main() -> None:
             train_k = [p for i, p in enumerate(parsed) if i != k] + extra
             preds += _predict(train_k, [parsed[k]], [recs[k]], cfg, args.seed)
         gold = recs
+    if args.dump:
+        from pipeline.records import write_jsonl
+
+        write_jsonl(args.dump, preds)
     s = score(gold, preds)["relations"]
     if args.json:
         print(json.dumps(s, indent=1))

@@ -63,7 +63,9 @@ def relation_component_config(cfg: Config) -> dict[str, Any]:
             "negation_cues": list(r["negation_cues"]),
             "attribute_types": {k: list(v) for k, v in r["attribute_types"].items()},
             "propagate_conjuncts": bool(r.get("propagate_conjuncts", True)),
-            "argument_roles": bool(r.get("argument_roles", False))}
+            "argument_roles": bool(r.get("argument_roles", False)),
+            "frames": {k: dict(v) for k, v in dict(r.get("frames", {}) or {}).items()},
+            "frame_floor": float(r.get("frame_floor", 0.0))}
 
 
 def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations: bool = True) -> Language:
@@ -94,7 +96,10 @@ def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations
                                             "norp_requires_state_alias": ent_cfg["norp_requires_state_alias"],
                                             "ruler_first_labels": list(ent_cfg.get("ruler_first_labels", [])),
                                             "org_head_nouns": list(ent_cfg.get("org_head_nouns", [])),
-                                            "person_titles": list(ent_cfg.get("person_titles", []))})
+                                            "person_titles": list(ent_cfg.get("person_titles", [])),
+                                            "country_names_are_states": bool(ent_cfg.get("country_names_are_states",
+                                                                                         False)),
+                                            "strip_possessive": bool(ent_cfg.get("strip_possessive", False))})
     if "linker" in stages:
         nlp.add_pipe("secrel_linker", config=dict(cfg["linker"]))
     if with_relations and "relations" in stages:

@@ -196,14 +196,16 @@ def add_ruler(nlp: Language, name: str = "secrel_ruler", spans_key: str = "ruler
     assigns=["doc.ents"],
     default_config={"priority": ["ner", "ruler", "base"], "ruler_key": "ruler", "base_key": "base_ents",
                     "base_label_map": DEFAULT_BASE_MAP, "norp_requires_state_alias": True,
-                    "ruler_first_labels": [], "org_head_nouns": [], "person_titles": []},
+                    "ruler_first_labels": [], "org_head_nouns": [], "person_titles": [],
+                    "country_names_are_states": False, "strip_possessive": False},
 )
 def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key: str, base_key: str,
                        base_label_map: dict[str, str], norp_requires_state_alias: bool,
                        ruler_first_labels: list[str], org_head_nouns: list[str],
-                       person_titles: list[str]) -> "EntityMerger":
+                       person_titles: list[str], country_names_are_states: bool,
+                       strip_possessive: bool) -> "EntityMerger":
     return EntityMerger(priority, ruler_key, base_key, base_label_map, norp_requires_state_alias, ruler_first_labels,
-                        org_head_nouns, person_titles)
+                        org_head_nouns, person_titles, country_names_are_states, strip_possessive)
 
 
 class EntityMerger:
@@ -212,7 +214,8 @@ class EntityMerger:
     def __init__(self, priority: list[str], ruler_key: str = "ruler", base_key: str = "base_ents",
                  base_label_map: dict[str, str] | None = None, norp_requires_state_alias: bool = True,
                  ruler_first_labels: Iterable[str] = (), org_head_nouns: Iterable[str] = (),
-                 person_titles: Iterable[str] = ()) -> None:
+                 person_titles: Iterable[str] = (), country_names_are_states: bool = False,
+                 strip_possessive: bool = False) -> None:
         unknown = set(priority) - {"rules", "ner", "ruler", "base"}
         if unknown:
             raise ValueError(f"unknown entity sources in priority: {sorted(unknown)}")
@@ -227,6 +230,11 @@ class EntityMerger:
         # ("the Israeli army"); titles are not part of a PERSON span ("General Meza" -> "Meza")
         self.org_head_nouns = {w.lower() for w in org_head_nouns}
         self.person_titles = {w.lower() for w in person_titles}
+        # SCHEMA/GUIDELINES §1-2: a mention that is nothing but a country's name, demonym or metonym
+        # is STATE whatever a model guessed ("the United States" is never ORG, "Paraguay" never
+        # LOC), and a possessive 's is never part of a span ("Costa Rica's" -> "Costa Rica")
+        self.country_names_are_states = country_names_are_states
+        self.strip_possessive = strip_possessive
 
     def candidates(self, doc: Doc) -> list[tuple[int, Span]]:
         """All candidate spans with their source rank (lower wins)."""
@@ -285,6 +293,14 @@ class EntityMerger:
 
     def _apply_label_rules(self, span: Span) -> Span | None:
         doc = span.doc
+        if self.strip_possessive and len(span) > 1 and doc[span.end - 1].lower_ in ("'s", "’s", "'", "’"):
+            span = Span(doc, span.start, span.end - 1, label=span.label_, kb_id=span.kb_id_)
+        if self.country_names_are_states and span.label_ in ("ORG", "LOC", "PERSON", "COMPANY", "ARMED_GROUP"):
+            from .normalise import exact_state
+
+            code = exact_state(span.text)
+            if code:
+                return Span(doc, span.start, span.end, label="STATE", kb_id=code)
         if span.label_ in ("STATE", "PERSON", "LOC") and span.root.lemma_.lower() in self.org_head_nouns \
                 and span.root.i == span.end - 1:
             return Span(doc, span.start, span.end, label="ORG", kb_id=span.kb_id_)

@@ -39,6 +39,23 @@ def _state_tables() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
     return lookup, {k.lower(): v for k, v in lookup.items()}, frozenset(al.get("government_words", []))
 
 
+def exact_state(text: str) -> str | None:
+    """ISO code when the whole mention is a country's name, demonym or metonym ("the United States",
+    "Paraguay", "Mexican"), else None; unlike :func:`resolve_state` it never looks inside a phrase."""
+    import pycountry
+
+    lookup, lower, _ = _state_tables()
+    t = clean_mention(text)
+    if t in lookup:
+        return lookup[t]
+    if t.lower() in lower:
+        return lower[t.lower()]
+    try:
+        return pycountry.countries.lookup(t).alpha_3
+    except LookupError:
+        return None
+
+
 @lru_cache(maxsize=4096)
 def resolve_state(text: str, government_words: tuple[str, ...] | None = None) -> str | None:
     """ISO alpha-3 code for a STATE mention's text, or None when it names no country."""

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from .frames import frame_types
 from .records import Relation, ensure_extensions, make_attrs, span_key
 from .schema import RELATION_TYPES, allowed_types
 
@@ -145,7 +146,7 @@ def _argument_features(h: Span, t: Span, triggers: dict[str, list[str]]) -> dict
 
 
 def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Sequence[str],
-              argument_roles: bool = False) -> dict[str, float]:
+              argument_roles: bool = False, frames: dict[str, dict[str, Any]] | None = None) -> dict[str, float]:
     """Sparse features of one candidate (pure function of the annotated Doc)."""
     h, t, sent = cand.head, cand.tail, cand.sent
     doc = h.doc
@@ -195,6 +196,9 @@ def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Se
         f["shape=" + f"{len(up)}-{len(down)}"] = 1.0
     if argument_roles:
         f.update(_argument_features(h, t, triggers))
+    if frames:
+        for rtype in frame_types(h, t, sent, frames, cand.types):
+            f["frame=" + rtype] = 1.0
     f["hdep=" + h.root.dep_] = 1.0
     f["tdep=" + t.root.dep_] = 1.0
     f["hhead=" + h.root.head.lemma_.lower()] = 1.0
@@ -309,7 +313,7 @@ class RelationModel:
     requires=["doc.ents", "token.dep", "token.lemma", "doc.sents"],
     assigns=["doc._.relations"],
     default_config={"threshold": 0.5, "thresholds": {}, "max_distance": 80, "triggers": {},
-                    "propagate_conjuncts": True, "argument_roles": False,
+                    "propagate_conjuncts": True, "argument_roles": False, "frames": {}, "frame_floor": 0.0,
                     "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
                                       "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
                     "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
@@ -318,9 +322,10 @@ class RelationModel:
 def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[str, float], max_distance: int,
                    triggers: dict[str, list[str]], negation_cues: list[str],
                    attribute_types: dict[str, list[str]], propagate_conjuncts: bool,
-                   argument_roles: bool) -> "RelationClassifier":
+                   argument_roles: bool, frames: dict[str, dict[str, Any]],
+                   frame_floor: float) -> "RelationClassifier":
     return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types,
-                              propagate_conjuncts, argument_roles)
+                              propagate_conjuncts, argument_roles, frames, frame_floor)
 
 
 class RelationClassifier:
@@ -329,7 +334,8 @@ class RelationClassifier:
     def __init__(self, threshold: float = 0.5, thresholds: dict[str, float] | None = None, max_distance: int = 80,
                  triggers: dict[str, list[str]] | None = None, negation_cues: Sequence[str] = (),
                  attribute_types: dict[str, list[str]] | None = None, propagate_conjuncts: bool = True,
-                 argument_roles: bool = False) -> None:
+                 argument_roles: bool = False, frames: dict[str, dict[str, Any]] | None = None,
+                 frame_floor: float = 0.0) -> None:
         unknown = set(thresholds or {}) - set(RELATION_TYPES)
         if unknown:
             raise ValueError(f"thresholds for unknown relation types: {sorted(unknown)}")
@@ -343,11 +349,15 @@ class RelationClassifier:
         self.attribute_types = {k: list(v) for k, v in attribute_types.items()}
         self.propagate_conjuncts = propagate_conjuncts
         self.argument_roles = argument_roles
+        self.frames = {k: dict(v) for k, v in (frames or {}).items()}
+        # a candidate that fills a frame of a type gets at least this probability for it
+        # (0 = frames are features only)
+        self.frame_floor = frame_floor
         self.model: RelationModel | None = None
 
     # -- model ---------------------------------------------------------------------------------
     def features(self, cand: Candidate) -> dict[str, float]:
-        return featurize(cand, self.triggers, self.negation_cues, self.argument_roles)
+        return featurize(cand, self.triggers, self.negation_cues, self.argument_roles, self.frames)
 
     def predict(self, docs: Iterable[Doc]) -> list[list[tuple[Candidate, dict[str, float]]]]:
         """Score every candidate of every doc; pure (no Doc mutation)."""
@@ -364,6 +374,10 @@ class RelationClassifier:
         """Thresholded decisions: best admissible type per candidate, one direction per pair/type."""
         best: dict[tuple[str, frozenset], tuple[Candidate, str, float]] = {}
         for cand, probs in scored:
+            if self.frame_floor > 0 and self.frames:
+                fired = frame_types(cand.head, cand.tail, cand.sent, self.frames, cand.types)
+                if fired:
+                    probs = {**probs, **{r: max(probs.get(r, 0.0), self.frame_floor) for r in fired}}
             rtype, p = max(((r, probs.get(r, 0.0)) for r in cand.types), key=lambda x: (x[1], x[0]))
             if p < self.thresholds.get(rtype, self.threshold):
                 continue

@@ -1,0 +1,203 @@
+"""Syntactic relation frames: does a candidate pair fill the roles of a trigger word of a type?
+
+A frame is general linguistic knowledge of how the schema's relations are said in English,
+written from SCHEMA.md's definitions (not mined from annotations), e.g. for ARMS_TRANSFER:
+the supplier is the agent of *sell/supply/export* and the recipient its *to*-object; the
+recipient is the agent of *buy/receive/acquire* and the supplier its *from*-object or a
+modifier of the item ("bought Israeli weapons"); a light verb with a trigger noun works the
+same way ("provided training to", "granted asylum to"). Frames feed the relation classifier
+as features (it learns how far to trust each) and can set a probability floor.
+
+The lexicon of every frame comes from the config (``[relations.frames.TYPE]``):
+
+- ``give_verbs``: head = agent, tail = recipient (*to*/*for* object, dative, or the direct
+  object for ``object_verbs``);
+- ``get_verbs``: tail = agent, head = source (*from* object or a modifier of the object);
+- ``give_nouns`` / ``get_nouns``: nouns that take the roles through a light verb
+  (``light_give`` / ``light_get``) or their own modifiers ("US aid to Mexico");
+- ``object_verbs``: give verbs whose direct object is the recipient ("trained the police"), and
+  with ``object_mods`` also the object's modifiers ("recognised Palestinian statehood");
+- ``noun_tail_preps`` (default to/for/into) and ``noun_mods_role`` (``head`` or ``tail``): how a
+  trigger noun takes its roles ("the extradition of X", "Zerón's extradition");
+- ``embedded_verbs``: verbs whose object is the tail when they complement a light verb, whose
+  agent is the head ("requested that Israel extradite Roemer");
+- ``refuge_verbs``: tail = agent, head = the *to*/*in* object ("fled to Israel").
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from spacy.tokens import Span, Token
+
+_SUBJ = ("nsubj", "csubj")
+_MODS = ("poss", "amod", "compound", "nmod")
+
+
+def _agents(verb: Token) -> list[Token]:
+    """The agent of a verb: its subject, the *by*-object of a passive, or an inherited subject
+    ("began exporting", "sold and delivered", "the firm that sold")."""
+    out = [c for c in verb.children if c.dep_ in _SUBJ]
+    for c in verb.children:
+        if c.dep_ == "agent":
+            out += [g for g in c.children if g.dep_ == "pobj"]
+    gov = verb.head
+    if verb.dep_ == "pcomp" and gov.dep_ == "prep":  # "accused of selling": the accused sold
+        gov = gov.head
+    if not out and verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and gov is not verb:
+        out = [c for c in gov.children if c.dep_ in _SUBJ + ("nsubjpass",)]
+    if not out and verb.dep_ == "relcl":
+        out = [verb.head]
+    # a generic agent stands for its modifier: "Israeli firms", "U.S. gunmakers"
+    return out + [m for t in out if t.pos_ == "NOUN" for m in _modifiers(t)]
+
+
+def _governing_verb(noun: Token) -> Token | None:
+    """The verb a trigger noun depends on, through prepositions and quantities
+    ("spent $3 billion on aid", "receive $5 million in aid")."""
+    tok = noun
+    for _ in range(4):
+        if tok.dep_ not in ("dobj", "nsubjpass", "attr", "pobj", "prep") or tok.head is tok:
+            return None
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            return tok
+    return None
+
+
+def _preps(tok: Token, words: Iterable[str]) -> list[Token]:
+    """Objects of the given prepositions attached to ``tok`` or to its direct object."""
+    words = set(words)
+    heads = [tok] + [c for c in tok.children if c.dep_ in ("dobj", "attr", "oprd")]
+    out = []
+    for h in heads:
+        for c in h.children:
+            if c.dep_ in ("prep", "dative") and c.lower_ in words:
+                out += [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+            elif c.dep_ == "dative":
+                out.append(c)
+    return out
+
+
+def _modifiers(tok: Token) -> list[Token]:
+    """Possessors and pre-modifiers of a noun, through compound chains ("Israeli arms sales")."""
+    out, todo = [], [tok]
+    while todo:
+        t = todo.pop()
+        for c in t.children:
+            if c.dep_ in _MODS and c.i < tok.i:
+                out.append(c)
+                todo.append(c)
+    return out
+
+
+def _in(span: Span, toks: Iterable[Token]) -> bool:
+    """Does the span fill a role: does it contain a role token, or does its root attach to one
+    as a conjunct, a name modifier, or an example ("groups including the Urabenos")?"""
+    ids = {t.i for t in toks}
+    if any(span.start <= i < span.end for i in ids):
+        return True
+    r = span.root
+    for _ in range(6):
+        if r.dep_ in ("conj", "nmod", "compound", "appos"):
+            r = r.head
+        elif r.dep_ == "pobj" and r.head.lower_ in ("including", "like") and r.head.head is not r.head:
+            r = r.head.head
+        else:
+            return False
+        if r.i in ids:
+            return True
+    return False
+
+
+def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token], list[Token]]]:
+    """(head-role tokens, tail-role tokens) the trigger offers under one type's frame."""
+    lemma = trigger.lemma_.lower()
+    give_v, get_v = set(spec.get("give_verbs", ())), set(spec.get("get_verbs", ()))
+    give_n, get_n = set(spec.get("give_nouns", ())), set(spec.get("get_nouns", ()))
+    obj_v = set(spec.get("object_verbs", ()))
+    light_give, light_get = set(spec.get("light_give", ())), set(spec.get("light_get", ()))
+    to = ("to", "for", "into")
+    if trigger.pos_ in ("VERB", "AUX") or trigger.tag_.startswith("VB"):
+        if lemma in give_v:
+            tails = _preps(trigger, to)
+            if lemma in obj_v:
+                objs = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+                tails += objs
+                if spec.get("object_mods"):
+                    tails += [m for o in objs for m in _modifiers(o)]
+            yield _agents(trigger), tails
+            yield _preps(trigger, ("from",)), tails  # "trafficked from the US to Brazil"
+        if lemma in set(spec.get("embedded_verbs", ())) and trigger.dep_ in ("ccomp", "xcomp") \
+                and trigger.head.lemma_.lower() in light_give:
+            yield _agents(trigger.head), [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+        if lemma in set(spec.get("refuge_verbs", ())):
+            yield _preps(trigger, ("to", "in", "into")), _agents(trigger)
+        if lemma in get_v:
+            objs = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+            sources = _preps(trigger, ("from",)) + [m for o in objs for m in _modifiers(o)]
+            yield sources, _agents(trigger)
+    suffixes = tuple(spec.get("made_by_suffixes", ()))
+    maker: Token | None = None
+    if suffixes and trigger.dep_ in ("amod", "compound"):
+        doc = trigger.doc
+        if trigger.lower_.endswith(suffixes):  # one token: "U.S.-supplied"
+            maker = trigger
+        elif trigger.i >= 2 and doc[trigger.i - 1].text == "-" and "-" + trigger.lower_ in suffixes:
+            maker = doc[trigger.i - 2]  # split: "Ruritania" "-" "supplied"
+    if maker is not None:
+        # "U.S.-supplied weapons": the country in the modifier supplied whoever holds the item
+        item = trigger.head
+        holders = [c for c in item.children if c.dep_ == "poss"]
+        verb = _governing_verb(item)
+        if verb is not None:
+            holders += _agents(verb)
+        yield [maker], holders
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        verb = _governing_verb(trigger)
+        mods = _modifiers(trigger)
+        if lemma in give_n:
+            preps = tuple(spec.get("noun_tail_preps", to))
+            tails = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ in preps
+                     for g in c.children if g.dep_ == "pobj"]
+            if verb is not None:
+                tails = tails + _preps(verb, to)
+            for acl in (c for c in trigger.children if c.dep_ == "acl" and c.lemma_.lower() in light_give):
+                # "the aid granted by the United States to the region"
+                yield _agents(acl), _preps(acl, to)
+            heads = mods
+            if spec.get("noun_mods_role") == "tail":
+                heads, tails = [], tails + mods
+            if verb is not None and verb.lemma_.lower() in light_give:
+                passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
+                yield _agents(verb), tails + passive
+                if passive:  # "he was granted Bolivian citizenship"
+                    yield mods, passive
+            if verb is not None and verb.lemma_.lower() in light_get:
+                yield _preps(verb, ("from",)) + mods, _agents(verb)
+            if heads:
+                yield heads, tails
+        if lemma in get_n:
+            sources = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "from"
+                       for g in c.children if g.dep_ == "pobj"]
+            yield sources, mods
+
+
+def frame_types(head: Span, tail: Span, sent: Span, frames: Mapping[str, Mapping[str, Any]],
+                types: Iterable[str]) -> set[str]:
+    """Relation types (among ``types``) whose frame has ``head`` and ``tail`` in its two roles."""
+    hits: set[str] = set()
+    present = {e.label_ for e in sent.ents}
+    wanted = [t for t in types if t in frames
+              and (not frames[t].get("requires_labels") or present & set(frames[t]["requires_labels"]))]
+    if not wanted:
+        return hits
+    for tok in sent:
+        for rtype in wanted:
+            if rtype in hits:
+                continue
+            for heads, tails in _roles(tok, frames[rtype]):
+                if heads and tails and _in(head, heads) and _in(tail, tails):
+                    hits.add(rtype)
+                    break
+    return hits
