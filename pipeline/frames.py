@@ -183,6 +183,46 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
             yield sources, mods
 
 
+def _title_tokens(person: Span, titles: set[str]) -> list[Token]:
+    """Post nouns a PERSON mention is tied to: "FARC commander X", "X, the director of Y",
+    "Y's minister, X", "X is the head of Y"."""
+    r = person.root
+    out = [c for c in r.children if c.dep_ in ("compound", "appos", "nmod") and c.lemma_.lower() in titles
+           and not (person.start <= c.i < person.end)]
+    if r.dep_ in ("appos", "compound", "nmod") and r.head.lemma_.lower() in titles:
+        out.append(r.head)
+    if r.dep_ == "nsubj" and r.head.lemma_ == "be":
+        out += [c for c in r.head.children if c.dep_ == "attr" and c.lemma_.lower() in titles]
+    # "former head of ...": a title noun can itself be a compound chain ("Defense Minister")
+    out += [c for t in list(out) for c in t.children if c.dep_ == "compound" and c.lemma_.lower() in titles]
+    return out
+
+
+def _organisations(title: Token) -> list[Token]:
+    """Where a post is held: the title's modifiers and its of/at/for/in objects, chained
+    ("director of investigations at the ministry")."""
+    out, todo, seen = [], [title], set()
+    while todo:
+        t = todo.pop()
+        if t.i in seen:
+            continue
+        seen.add(t.i)
+        for c in t.children:
+            if c.dep_ in _MODS and t is title:  # not "Argentina" in "director at Argentina's ministry"
+                out.append(c)
+            elif c.dep_ == "prep" and c.lower_ in ("of", "at", "for", "in", "with"):
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        out.append(g)
+                        todo.append(g)
+    return out
+
+
+def affiliation_frame(person: Span, org: Span, titles: set[str]) -> bool:
+    """Does ``person`` hold a post in ``org`` by the syntax of the sentence?"""
+    return any(_in(org, _organisations(t)) for t in _title_tokens(person, titles))
+
+
 def frame_types(head: Span, tail: Span, sent: Span, frames: Mapping[str, Mapping[str, Any]],
                 types: Iterable[str]) -> set[str]:
     """Relation types (among ``types``) whose frame has ``head`` and ``tail`` in its two roles."""
@@ -190,6 +230,10 @@ def frame_types(head: Span, tail: Span, sent: Span, frames: Mapping[str, Mapping
     present = {e.label_ for e in sent.ents}
     wanted = [t for t in types if t in frames
               and (not frames[t].get("requires_labels") or present & set(frames[t]["requires_labels"]))]
+    if "AFFILIATION" in wanted:
+        wanted.remove("AFFILIATION")
+        if head.label_ == "PERSON" and affiliation_frame(head, tail, set(frames["AFFILIATION"].get("title_nouns", ()))):
+            hits.add("AFFILIATION")
     if not wanted:
         return hits
     for tok in sent:

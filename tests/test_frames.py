@@ -77,3 +77,19 @@ def test_only_requested_types_are_checked(nlp, frames):
     h, t = _spans(doc, "Ruritania", "the Freedonian police")
     assert frame_types(h, t, doc[:], frames, ["AFFILIATION"]) == set()
     assert frame_types(h, t, doc[:], {}, ["TRAINING"]) == set()
+
+
+TITLES = {"commander", "director", "minister", "head"}
+
+
+@pytest.mark.parametrize("text,person,org,fires", [
+    ("Freedonian army commander Pedro Gomez denied the report.", "Pedro Gomez", "Freedonian army", True),
+    ("Pedro Gomez, the director of the Freedonian Police, resigned.", "Pedro Gomez", "the Freedonian Police", True),
+    ("Pedro Gomez met the Freedonian Police on Monday.", "Pedro Gomez", "the Freedonian Police", False),
+])
+def test_affiliation_frame(nlp, text, person, org, fires):
+    from pipeline.frames import affiliation_frame
+
+    doc = nlp(text)
+    p, o = _spans(doc, person, org)
+    assert affiliation_frame(p, o, TITLES) is fires
