@@ -304,13 +304,17 @@ class EntityMerger:
         if span.label_ in ("STATE", "PERSON", "LOC") and span.root.lemma_.lower() in self.org_head_nouns \
                 and span.root.i == span.end - 1:
             return Span(doc, span.start, span.end, label="ORG", kb_id=span.kb_id_)
+        if self.person_titles and span.label_ == "PERSON" \
+                and all(t.lower_.rstrip(".") in self.person_titles for t in span):
+            return Span(doc, span.start, span.start)  # a bare title ("General") names no one
         if self.person_titles and span.label_ in ("PERSON", "ORG") and len(span) > 1:
             k = span.start
             while k < span.end - 1 and doc[k].lower_.rstrip(".") in self.person_titles:
                 k += 1
             rest = doc[k:span.end]
             if k > span.start and all(t.pos_ == "PROPN" for t in rest) \
-                    and not any(t.lemma_.lower() in self.org_head_nouns for t in rest):
+                    and not any(t.lemma_.lower() in self.org_head_nouns for t in rest) \
+                    and not all(t.lower_.rstrip(".") in self.person_titles for t in rest):
                 return Span(doc, k, span.end, label="PERSON")
         return span
 
