@@ -56,6 +56,21 @@ def test_merger_maps_base_labels_and_filters_norp(nlp):
     assert [(e.text, e.label_) for e in doc.ents] == [("Mexican", "STATE"), ("Chiapas", "STATE")]
 
 
+def test_merger_schema_span_rules(nlp):
+    doc = nlp("Costa Rica's police met the United States envoy in Paraguay and the Attorney General.")
+    # model guesses: "Costa Rica's" LOC, "the United States" ORG, "Paraguay" LOC, "Attorney General" ORG
+    doc.ents = [Span(doc, 0, 3, label="LOC"), Span(doc, 5, 8, label="ORG"), Span(doc, 10, 11, label="LOC"),
+                Span(doc, 13, 15, label="ORG")]
+    EntityMerger(["ner"], person_titles=["attorney", "general"], country_names_are_states=True,
+                 strip_possessive=True)(doc)
+    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
+        ("Costa Rica", "STATE", "CRI"), ("the United States", "STATE", "USA"), ("Paraguay", "STATE", "PRY"),
+        ("Attorney General", "ORG", "")]  # a bare title never becomes PERSON "General"
+    doc.ents = [Span(doc, 0, 3, label="LOC"), Span(doc, 5, 8, label="ORG")]
+    EntityMerger(["ner"])(doc)  # the rules are off by default
+    assert [(e.text, e.label_) for e in doc.ents] == [("Costa Rica's", "LOC"), ("the United States", "ORG")]
+
+
 def test_merger_rejects_unknown_source():
     with pytest.raises(ValueError, match="unknown entity sources"):
         EntityMerger(["ner", "gazetteer"])
