@@ -34,9 +34,19 @@ def main() -> int:
     ap.add_argument("markup_dir", type=Path)
     ap.add_argument("texts", type=Path)
     ap.add_argument("--out", type=Path, default=ROOT / "annotations/dev/shared-corpus-dev.standoff.jsonl")
+    ap.add_argument("--ids", help="only these documents: comma-separated ids, or @FILE with one id per line")
+    ap.add_argument("--set-name", default="development set", help="recorded in each record's meta")
     args = ap.parse_args()
     texts = read_texts(args.texts)
     ids = sorted(p.name[: -len(".gold.ann")] for p in args.markup_dir.glob("*.gold.ann"))
+    if args.ids:
+        raw = Path(args.ids[1:]).read_text(encoding="utf-8").split() if args.ids.startswith("@") else args.ids.split(",")
+        wanted = {x.strip() for x in raw if x.strip()}
+        missing = wanted - set(ids)
+        if missing:
+            print(f"no adjudicated markup for: {sorted(missing)}", file=sys.stderr)
+            return 1
+        ids = [i for i in ids if i in wanted]
     out, rows, ok = [], [], True
     with tempfile.TemporaryDirectory() as tmp:
         for doc_id in ids:
@@ -49,7 +59,7 @@ def main() -> int:
                 ok = False
                 continue
             rec["meta"] = {"source": f"shared corpus, id {doc_id}",
-                           "annotation": "development set: two passes, adjudicated"}
+                           "annotation": f"{args.set_name}: two passes, adjudicated"}
             out.append(detach(rec))
             a, _ = convert(original, args.markup_dir / f"{doc_id}.A.ann", doc_id=doc_id)
             b, _ = convert(original, args.markup_dir / f"{doc_id}.B.ann", doc_id=doc_id)
@@ -58,7 +68,7 @@ def main() -> int:
                          "gold_relations": len(rec["relations"])})
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out), encoding="utf-8")
-    (args.out.parent / "agreement.json").write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    (args.out.parent / (args.out.name.split(".")[0] + ".agreement.json")).write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
     for r in rows:
         print(r)
     return 0 if ok else 1
