@@ -254,6 +254,30 @@ def load_gold(paths: Iterable[Path | str]) -> list[dict[str, Any]]:
     return records
 
 
+def load_annotations(paths: Iterable[Path | str], texts: Path | str | None = None) -> list[dict[str, Any]]:
+    """Gold records from annotation files/folders and from stand-off files (``*.standoff.jsonl``),
+    whose texts are joined from ``texts`` (a ``{"id", "text"}`` JSONL file; see standoff.py)."""
+    from .records import RecordError
+    from .standoff import SUFFIX, attach_files
+
+    paths = [Path(p) for p in paths]
+    standoff = [p for p in paths if p.name.endswith(SUFFIX)]
+    plain = [p for p in paths if not p.name.endswith(SUFFIX)]
+    records = load_gold(plain) if plain else []
+    if standoff:
+        if texts is None:
+            raise RecordError(f"{standoff[0]} holds no text: pass --texts with the corpus it annotates",
+                              file=str(standoff[0]))
+        attached = attach_files(standoff, texts)
+        for i, rec in enumerate(attached, 1):
+            errors = [p for p in validate_record(rec, str(standoff[0]), i, check_sentences=False)
+                      if p.severity == "error"]
+            if errors:
+                raise RecordError(f"{len(errors)} annotation error(s); first: {errors[0]}")
+        records += attached
+    return records
+
+
 def stats(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """Counts per entity label and relation type, per document and in total."""
     per_doc: dict[str, Any] = {}

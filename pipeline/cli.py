@@ -15,6 +15,10 @@ ann_app = typer.Typer(no_args_is_help=True, help="Validate, count and build anno
 app.add_typer(ann_app, name="annotations")
 
 
+TEXTS_HELP = ('JSONL of {"id", "text"} holding the texts of any *.standoff.jsonl annotation files given '
+              "(e.g. ../shared/corpus/insightcrime-unlabeled.jsonl).")
+
+
 def _err(msg: str) -> None:
     typer.echo(msg, err=True)
 
@@ -59,12 +63,13 @@ def train(
     output: Path = typer.Option(Path("models/fast"), "--output", "-o"),
     config: str = typer.Option("fast", "--config", "-c", help="fast | accurate | path to .cfg"),
     seed: Optional[int] = typer.Option(None, "--seed"),
+    texts: Optional[Path] = typer.Option(None, "--texts", help=TEXTS_HELP),
 ) -> None:
     """Retrain every trainable stage from the annotation files."""
-    from .annotations import load_gold
+    from .annotations import load_annotations
     from .train import train as do_train
 
-    records = load_gold(annotations)
+    records = load_annotations(annotations, texts)
     meta = do_train(records, config, output, seed=seed, progress=lambda m: _err(m))
     _err(f"trained {meta['model_id']} on {len(records)} document(s) in {meta['train_seconds']} s -> {output}")
 
@@ -89,18 +94,19 @@ def evaluate(
     config: Optional[str] = typer.Option(None, "--config", help="An untrained config (baseline)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
     label_map: Optional[Path] = typer.Option(None, "--label-map"),
+    texts: Optional[Path] = typer.Option(None, "--texts", help=TEXTS_HELP),
 ) -> None:
     """Precision/recall/F1 against gold (entities strict/overlap, relations mention/fact, attributes).
 
     Scores of a model on the documents it was trained on are training fit, not accuracy:
     use ``secrel cv`` for held-out figures.
     """
-    from .annotations import load_gold
+    from .annotations import load_annotations
     from .evaluate import format_table, load_label_map, score
     from .extract import Extractor
     from .runner import default_model_dir
 
-    gold_recs = load_gold(gold)
+    gold_recs = load_annotations(gold, texts)
     lmap = load_label_map(label_map) if label_map else None
     if predictions is not None:
         preds = _load_predictions(predictions)
@@ -127,14 +133,15 @@ def cv(
     label_map: Optional[Path] = typer.Option(None, "--label-map"),
     extra_train: List[Path] = typer.Option([], "--extra-train",
                                            help="Gold files added to every fold's training set, never scored."),
+    texts: Optional[Path] = typer.Option(None, "--texts", help=TEXTS_HELP),
 ) -> None:
     """Leave-one-document-out cross-validation: the honest accuracy figures."""
-    from .annotations import load_gold
+    from .annotations import load_annotations
     from .cv import cross_validate
     from .evaluate import format_table, load_label_map
 
-    records = load_gold(annotations)
-    extra = load_gold(extra_train) if extra_train else []
+    records = load_annotations(annotations, texts)
+    extra = load_annotations(extra_train, texts) if extra_train else []
     lmap = load_label_map(label_map) if label_map else None
     result = cross_validate(records, config, seed=seed, progress=_err, label_map=lmap, extra_train=extra)
     typer.echo(format_table(result))

@@ -84,3 +84,17 @@ def test_cli_attach_writes_valid_gold(tmp_path: Path, gold: dict) -> None:
     bad.write_text(json.dumps({"id": gold["id"], "text": gold["text"] + " "}) + "\n", encoding="utf-8")
     res = CliRunner().invoke(app, ["annotations", "attach", str(so), "--texts", str(bad), "-o", str(out)])
     assert res.exit_code == 2 and "text_sha256" in res.output
+
+
+def test_load_annotations_joins_standoff_files(tmp_path: Path, gold: dict) -> None:
+    from pipeline.annotations import load_annotations
+
+    so = tmp_path / "d.standoff.jsonl"
+    other = dict(detach(gold), id="copy")
+    so.write_text(json.dumps(other) + "\n", encoding="utf-8")
+    texts = tmp_path / "texts.jsonl"
+    texts.write_text(json.dumps({"id": "copy", "text": gold["text"]}) + "\n", encoding="utf-8")
+    recs = load_annotations([GOLD_FILE, so], texts)
+    assert [r["id"] for r in recs] == [gold["id"], "copy"]
+    with pytest.raises(RecordError, match="--texts"):
+        load_annotations([so])
