@@ -64,13 +64,16 @@ def train(
     config: str = typer.Option("fast", "--config", "-c", help="fast | accurate | path to .cfg"),
     seed: Optional[int] = typer.Option(None, "--seed"),
     texts: Optional[Path] = typer.Option(None, "--texts", help=TEXTS_HELP),
+    entity_only: List[Path] = typer.Option([], "--entity-only",
+                                           help="Annotation files that train the entity stages only."),
 ) -> None:
     """Retrain every trainable stage from the annotation files."""
     from .annotations import load_annotations
     from .train import train as do_train
 
     records = load_annotations(annotations, texts)
-    meta = do_train(records, config, output, seed=seed, progress=lambda m: _err(m))
+    ent_only = load_annotations(entity_only, texts) if entity_only else []
+    meta = do_train(records, config, output, seed=seed, progress=lambda m: _err(m), entity_only=ent_only)
     _err(f"trained {meta['model_id']} on {len(records)} document(s) in {meta['train_seconds']} s -> {output}")
 
 
@@ -112,7 +115,7 @@ def evaluate(
         preds = _load_predictions(predictions)
     else:
         ex = Extractor.from_config(config) if config else Extractor.from_model(model or default_model_dir())
-        trained_on = set(ex.meta.get("trained_on", []))
+        trained_on = set(ex.meta.get("trained_on", [])) | set(ex.meta.get("entity_only", []))
         overlap = trained_on & {r["id"] for r in gold_recs}
         if overlap:
             _err(f"warning: the model was trained on {len(overlap)} of these documents; "
@@ -133,6 +136,8 @@ def cv(
     label_map: Optional[Path] = typer.Option(None, "--label-map"),
     extra_train: List[Path] = typer.Option([], "--extra-train",
                                            help="Gold files added to every fold's training set, never scored."),
+    extra_train_entities: List[Path] = typer.Option(
+        [], "--extra-train-entities", help="Gold files added to every fold's entity training only, never scored."),
     texts: Optional[Path] = typer.Option(None, "--texts", help=TEXTS_HELP),
 ) -> None:
     """Leave-one-document-out cross-validation: the honest accuracy figures."""
@@ -142,8 +147,10 @@ def cv(
 
     records = load_annotations(annotations, texts)
     extra = load_annotations(extra_train, texts) if extra_train else []
+    extra_ents = load_annotations(extra_train_entities, texts) if extra_train_entities else []
     lmap = load_label_map(label_map) if label_map else None
-    result = cross_validate(records, config, seed=seed, progress=_err, label_map=lmap, extra_train=extra)
+    result = cross_validate(records, config, seed=seed, progress=_err, label_map=lmap, extra_train=extra,
+                            extra_train_entities=extra_ents)
     typer.echo(format_table(result))
     if output:
         _write_json(output, result)

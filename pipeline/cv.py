@@ -25,17 +25,19 @@ TRAINED_STAGES = {"ner", "relations", "transformer_ner", "transformer_relations"
 def cross_validate(records: Sequence[dict[str, Any]], config: str | Path, seed: int | None = None,
                    progress: Callable[[str], None] = lambda m: None,
                    label_map: dict[str, str | None] | None = None,
-                   extra_train: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+                   extra_train: Sequence[dict[str, Any]] = (),
+                   extra_train_entities: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     """Pooled (micro) scores over held-out predictions, plus per-fold scores and timings.
 
     ``extra_train`` documents join every fold's training set and are never evaluated (e.g. a
     development set annotated from other sources); their ids must not clash with ``records``.
+    ``extra_train_entities`` documents join every fold's entity training only.
     """
     cfg = load_config(config)
     trainable = bool(TRAINED_STAGES & set(cfg["secrel"]["stages"]))
     if trainable and len(records) < 2:
         raise ValueError("cross-validation needs at least two annotated documents")
-    clash = {r["id"] for r in records} & {r["id"] for r in extra_train}
+    clash = {r["id"] for r in records} & {r["id"] for r in list(extra_train) + list(extra_train_entities)}
     if clash:
         raise ValueError(f"extra training documents also in the evaluated set: {sorted(clash)[:5]}")
     parsed = parse_gold(records, cfg) if trainable else None
@@ -51,7 +53,8 @@ def cross_validate(records: Sequence[dict[str, Any]], config: str | Path, seed: 
                 train_recs = [r for r in records if r["id"] != held["id"]] + list(extra_train)
                 train_parsed = [p for r, p in zip(records, parsed or []) if r["id"] != held["id"]] + extra_parsed
                 fold_dir = Path(tmp) / f"fold{k}"
-                train(train_recs, config, fold_dir, seed=seed, parsed=train_parsed)
+                train(train_recs, config, fold_dir, seed=seed, parsed=train_parsed,
+                      entity_only=list(extra_train_entities))
                 extractor = Extractor.from_model(fold_dir)
             else:
                 extractor = Extractor.from_config(config)
@@ -70,7 +73,8 @@ def cross_validate(records: Sequence[dict[str, Any]], config: str | Path, seed: 
     words = sum(f["words"] for f in folds)
     pred_s = sum(f["predict_seconds"] for f in folds)
     pooled["cv"] = {"config": cfg["secrel"]["name"], "scheme": "leave-one-document-out",
-                    "n_folds": len(folds), "extra_train_documents": len(extra_train), "seed": seed if seed is not None else int(cfg["secrel"]["seed"]),
+                    "n_folds": len(folds), "extra_train_documents": len(extra_train),
+                    "extra_entity_training_documents": len(extra_train_entities), "seed": seed if seed is not None else int(cfg["secrel"]["seed"]),
                     "total_seconds": round(time.perf_counter() - t_all, 1),
                     "predict_words_per_second": round(words / pred_s, 1) if pred_s else None}
     pooled["folds"] = folds

@@ -231,8 +231,14 @@ def data_fingerprint(records: Sequence[dict[str, Any]], cfg_text: str, seed: int
 
 
 def train(records: Sequence[dict[str, Any]], config: str | Path, output: Path, seed: int | None = None,
-          progress: Progress = _quiet, parsed: Sequence[tuple[Doc, dict]] | None = None) -> dict[str, Any]:
-    """Train every trainable stage of ``config`` on ``records`` into ``output``; returns meta."""
+          progress: Progress = _quiet, parsed: Sequence[tuple[Doc, dict]] | None = None,
+          entity_only: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """Train every trainable stage of ``config`` on ``records`` into ``output``; returns meta.
+
+    ``entity_only`` documents train the entity stages only (e.g. annotated text from another
+    domain, good for names but with relations said differently); ``parsed`` are ``records``
+    already parsed for the relation stage.
+    """
     if not records:
         raise ValueError("no annotation records to train on")
     cfg_path = resolve_config_path(config)
@@ -244,16 +250,17 @@ def train(records: Sequence[dict[str, Any]], config: str | Path, output: Path, s
     output.mkdir(parents=True)
     cfg_text = cfg_path.read_text(encoding="utf-8")
     (output / "config.cfg").write_text(cfg_text, encoding="utf-8")
-    fingerprint = data_fingerprint(records, cfg_text, seed)
+    fingerprint = data_fingerprint(list(records) + list(entity_only), cfg_text, seed)
     meta: dict[str, Any] = {"model_id": f"secrel-{cfg['secrel']['name']}-{fingerprint}",
                             "config": cfg["secrel"]["name"], "seed": seed, "secrel_version": __version__,
                             "spacy_version": spacy.__version__, "base": cfg["secrel"]["base"],
                             "trained_on": sorted(r["id"] for r in records),
+                            "entity_only": sorted(r["id"] for r in entity_only),
                             "n_entities": sum(len(r["entities"]) for r in records),
                             "n_relations": sum(len(r["relations"]) for r in records)}
     t0 = time.perf_counter()
     heading = int(cfg["normalize"]["heading_max_chars"])
-    ner_examples = [ex for r in records for ex in chunk_examples(r, int(cfg["ner"]["max_chunk_chars"])
+    ner_examples = [ex for r in list(records) + list(entity_only) for ex in chunk_examples(r, int(cfg["ner"]["max_chunk_chars"])
                                                                   if "ner" in cfg else 1500, heading)]
     if "ner" in stages:
         progress("training spaCy NER")

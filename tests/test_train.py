@@ -69,3 +69,32 @@ def test_cv_extra_training_documents_join_every_fold_and_are_never_scored(monkey
     assert res["cv"]["extra_train_documents"] == 1 and res["n_documents"] == 2
     with pytest.raises(ValueError, match="also in the evaluated set"):
         cvmod.cross_validate(evaluated, small_config, extra_train=[evaluated[0]])
+
+
+def test_entity_only_documents_train_the_ner_but_not_the_relations(tmp_path: Path, gold_records, small_config):
+    import pipeline.train as trainmod
+
+    seen: dict[str, list] = {}
+    real_ner, real_rel = trainmod.train_spacy_ner, trainmod.train_relation_model
+
+    def spy_ner(examples, *a, **kw):
+        seen["ner"] = examples
+        return real_ner(examples, *a, **kw)
+
+    def spy_rel(examples, *a, **kw):
+        seen["rel"] = examples
+        return real_rel(examples, *a, **kw)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(trainmod, "train_spacy_ner", spy_ner)
+    mp.setattr(trainmod, "train_relation_model", spy_rel)
+    try:
+        main, other = [gold_records[4]], [gold_records[3]]
+        meta = trainmod.train(main, small_config, tmp_path / "m", seed=0, entity_only=other)
+    finally:
+        mp.undo()
+    assert meta["trained_on"] == [main[0]["id"]] and meta["entity_only"] == [other[0]["id"]]
+    cfg = load_config(small_config)
+    n = lambda r: len(chunk_examples(r, int(cfg["ner"]["max_chunk_chars"]), int(cfg["normalize"]["heading_max_chars"])))  # noqa: E731
+    assert len(seen["ner"]) == n(main[0]) + n(other[0])
+    assert len(seen["rel"]) == 1  # the relation stage saw the main document only
