@@ -250,7 +250,9 @@ def train(records: Sequence[dict[str, Any]], config: str | Path, output: Path, s
     output.mkdir(parents=True)
     cfg_text = cfg_path.read_text(encoding="utf-8")
     (output / "config.cfg").write_text(cfg_text, encoding="utf-8")
-    fingerprint = data_fingerprint(list(records) + list(entity_only), cfg_text, seed)
+    # which documents trained the entity stages only is part of what was trained
+    fingerprint = data_fingerprint(list(records) + list(entity_only), cfg_text + "\nentity_only=" +
+                                   ",".join(sorted(r["id"] for r in entity_only)), seed)
     meta: dict[str, Any] = {"model_id": f"secrel-{cfg['secrel']['name']}-{fingerprint}",
                             "config": cfg["secrel"]["name"], "seed": seed, "secrel_version": __version__,
                             "spacy_version": spacy.__version__, "base": cfg["secrel"]["base"],
