@@ -74,7 +74,8 @@ def train(
     records = load_annotations(annotations, texts)
     ent_only = load_annotations(entity_only, texts) if entity_only else []
     meta = do_train(records, config, output, seed=seed, progress=lambda m: _err(m), entity_only=ent_only)
-    _err(f"trained {meta['model_id']} on {len(records)} document(s) in {meta['train_seconds']} s -> {output}")
+    extra = f" (+{len(ent_only)} for the entity stages only)" if ent_only else ""
+    _err(f"trained {meta['model_id']} on {len(records)} document(s){extra} in {meta['train_seconds']} s -> {output}")
 
 
 def _load_predictions(path: Path) -> list[dict]:
