@@ -223,25 +223,39 @@ def affiliation_frame(person: Span, org: Span, titles: set[str]) -> bool:
     return any(_in(org, _organisations(t)) for t in _title_tokens(person, titles))
 
 
+RoleTable = dict[str, list[tuple[list[Token], list[Token]]]]
+
+
+def sentence_roles(sent: Span, frames: Mapping[str, Mapping[str, Any]]) -> RoleTable:
+    """Every (head-role, tail-role) pair the sentence's trigger words offer, per type; computed
+    once per sentence and shared by all its candidate pairs."""
+    present = {e.label_ for e in sent.ents}
+    table: RoleTable = {}
+    for rtype, spec in frames.items():
+        if rtype == "AFFILIATION":
+            continue  # depends on the person mention, see affiliation_frame
+        if spec.get("requires_labels") and not present & set(spec["requires_labels"]):
+            continue
+        table[rtype] = [(h, t) for tok in sent for h, t in _roles(tok, spec) if h and t]
+    return table
+
+
+def match_frames(head: Span, tail: Span, roles: RoleTable, frames: Mapping[str, Mapping[str, Any]],
+                 types: Iterable[str]) -> set[str]:
+    """Types (among ``types``) for which ``head`` and ``tail`` fill the two roles of a frame."""
+    hits: set[str] = set()
+    for rtype in types:
+        if rtype == "AFFILIATION":
+            spec = frames.get("AFFILIATION")
+            if spec and head.label_ == "PERSON" and affiliation_frame(head, tail, set(spec.get("title_nouns", ()))):
+                hits.add(rtype)
+        elif any(_in(head, h) and _in(tail, t) for h, t in roles.get(rtype, ())):
+            hits.add(rtype)
+    return hits
+
+
 def frame_types(head: Span, tail: Span, sent: Span, frames: Mapping[str, Mapping[str, Any]],
                 types: Iterable[str]) -> set[str]:
     """Relation types (among ``types``) whose frame has ``head`` and ``tail`` in its two roles."""
-    hits: set[str] = set()
-    present = {e.label_ for e in sent.ents}
-    wanted = [t for t in types if t in frames
-              and (not frames[t].get("requires_labels") or present & set(frames[t]["requires_labels"]))]
-    if "AFFILIATION" in wanted:
-        wanted.remove("AFFILIATION")
-        if head.label_ == "PERSON" and affiliation_frame(head, tail, set(frames["AFFILIATION"].get("title_nouns", ()))):
-            hits.add("AFFILIATION")
-    if not wanted:
-        return hits
-    for tok in sent:
-        for rtype in wanted:
-            if rtype in hits:
-                continue
-            for heads, tails in _roles(tok, frames[rtype]):
-                if heads and tails and _in(head, heads) and _in(tail, tails):
-                    hits.add(rtype)
-                    break
-    return hits
+    types = [t for t in types if t in frames]
+    return match_frames(head, tail, sentence_roles(sent, {t: frames[t] for t in types}), frames, types) if types else set()

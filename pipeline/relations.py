@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .frames import frame_types
+from .frames import match_frames, sentence_roles
 from .records import Relation, ensure_extensions, make_attrs, span_key
 from .schema import RELATION_TYPES, allowed_types
 
@@ -37,6 +37,7 @@ class Candidate:
     tail: Span
     sent: Span
     types: tuple[str, ...]
+    frames: tuple[str, ...] = ()  # types whose syntactic frame the pair fills (see frames.py)
 
 
 def candidates(doc: Doc, max_distance: int = 80) -> list[Candidate]:
@@ -145,8 +146,22 @@ def _argument_features(h: Span, t: Span, triggers: dict[str, list[str]]) -> dict
     return f
 
 
+def with_frames(cands: list[Candidate], frames: dict[str, dict[str, Any]]) -> list[Candidate]:
+    """The candidates with their frame hits filled in (sentence roles computed once per sentence)."""
+    if not frames:
+        return cands
+    tables: dict[int, Any] = {}
+    out = []
+    for c in cands:
+        if c.sent.start not in tables:
+            tables[c.sent.start] = sentence_roles(c.sent, frames)
+        hits = match_frames(c.head, c.tail, tables[c.sent.start], frames, c.types)
+        out.append(replace(c, frames=tuple(sorted(hits))) if hits else c)
+    return out
+
+
 def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Sequence[str],
-              argument_roles: bool = False, frames: dict[str, dict[str, Any]] | None = None) -> dict[str, float]:
+              argument_roles: bool = False) -> dict[str, float]:
     """Sparse features of one candidate (pure function of the annotated Doc)."""
     h, t, sent = cand.head, cand.tail, cand.sent
     doc = h.doc
@@ -196,9 +211,8 @@ def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Se
         f["shape=" + f"{len(up)}-{len(down)}"] = 1.0
     if argument_roles:
         f.update(_argument_features(h, t, triggers))
-    if frames:
-        for rtype in frame_types(h, t, sent, frames, cand.types):
-            f["frame=" + rtype] = 1.0
+    for rtype in cand.frames:
+        f["frame=" + rtype] = 1.0
     f["hdep=" + h.root.dep_] = 1.0
     f["tdep=" + t.root.dep_] = 1.0
     f["hhead=" + h.root.head.lemma_.lower()] = 1.0
@@ -357,7 +371,11 @@ class RelationClassifier:
 
     # -- model ---------------------------------------------------------------------------------
     def features(self, cand: Candidate) -> dict[str, float]:
-        return featurize(cand, self.triggers, self.negation_cues, self.argument_roles, self.frames)
+        return featurize(cand, self.triggers, self.negation_cues, self.argument_roles)
+
+    def candidates(self, doc: Doc) -> list[Candidate]:
+        """Schema-admissible pairs of ``doc`` with their frame hits (for training and prediction)."""
+        return with_frames(candidates(doc, self.max_distance), self.frames)
 
     def predict(self, docs: Iterable[Doc]) -> list[list[tuple[Candidate, dict[str, float]]]]:
         """Score every candidate of every doc; pure (no Doc mutation)."""
@@ -365,7 +383,7 @@ class RelationClassifier:
             raise RuntimeError("secrel_relations has no model: train it or load it with from_disk")
         out = []
         for doc in docs:
-            cands = candidates(doc, self.max_distance)
+            cands = self.candidates(doc)
             probs = self.model.predict_proba([self.features(c) for c in cands])
             out.append(list(zip(cands, probs)))
         return out
@@ -374,10 +392,8 @@ class RelationClassifier:
         """Thresholded decisions: best admissible type per candidate, one direction per pair/type."""
         best: dict[tuple[str, frozenset], tuple[Candidate, str, float]] = {}
         for cand, probs in scored:
-            if self.frame_floor > 0 and self.frames:
-                fired = frame_types(cand.head, cand.tail, cand.sent, self.frames, cand.types)
-                if fired:
-                    probs = {**probs, **{r: max(probs.get(r, 0.0), self.frame_floor) for r in fired}}
+            if self.frame_floor > 0 and cand.frames:
+                probs = {**probs, **{r: max(probs.get(r, 0.0), self.frame_floor) for r in cand.frames}}
             rtype, p = max(((r, probs.get(r, 0.0)) for r in cand.types), key=lambda x: (x[1], x[0]))
             if p < self.thresholds.get(rtype, self.threshold):
                 continue

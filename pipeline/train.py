@@ -26,7 +26,7 @@ from thinc.api import Config
 from . import __version__
 from .build import load_base, load_config, relation_component_config, resolve_config_path
 from .records import SpanKey, ensure_extensions
-from .relations import NONE, RelationClassifier, RelationModel, candidates
+from .relations import NONE, RelationClassifier, RelationModel
 from .schema import ENTITY_LABELS
 from .textnorm import normalize_text
 
@@ -155,7 +155,7 @@ def train_relation_model(examples: Sequence[tuple[Doc, dict[tuple[SpanKey, SpanK
     for doc, gold in examples:
         seen = set()
         dc, dX, dy = [], [], []
-        for cand in candidates(doc, comp.max_distance):
+        for cand in comp.candidates(doc):
             key = ((cand.head.start_char, cand.head.end_char, cand.head.label_),
                    (cand.tail.start_char, cand.tail.end_char, cand.tail.label_))
             label = gold.get(key, NONE)

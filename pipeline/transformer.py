@@ -420,7 +420,7 @@ class TransformerRelationClassifier(_HFComponent, RelationClassifier):
 
     def predict(self, docs: Iterable[Doc]) -> list[list[tuple[Candidate, dict[str, float]]]]:
         """Score every candidate of every doc: ``{type: p, ..., "NONE": p}`` summing to 1; pure."""
-        per_doc = [candidates(doc, self.max_distance) for doc in docs]
+        per_doc = [self.candidates(doc) for doc in docs]  # with frame hits, for the frame floor
         flat = [c for cands in per_doc for c in cands]
         probs: list[dict[str, float]] = []
         if flat:
