@@ -108,7 +108,9 @@ def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations
                                             "person_titles": list(ent_cfg.get("person_titles", [])),
                                             "country_names_are_states": bool(ent_cfg.get("country_names_are_states",
                                                                                          False)),
-                                            "strip_possessive": bool(ent_cfg.get("strip_possessive", False))})
+                                            "strip_possessive": bool(ent_cfg.get("strip_possessive", False)),
+                                            "leading_the_labels": list(ent_cfg.get("leading_the_labels", [])),
+                                            "surname_consistency": bool(ent_cfg.get("surname_consistency", False))})
     if "linker" in stages:
         nlp.add_pipe("secrel_linker", config=dict(cfg["linker"]))
     if with_relations and "relations" in stages:

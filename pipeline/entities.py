@@ -197,15 +197,17 @@ def add_ruler(nlp: Language, name: str = "secrel_ruler", spans_key: str = "ruler
     default_config={"priority": ["ner", "ruler", "base"], "ruler_key": "ruler", "base_key": "base_ents",
                     "base_label_map": DEFAULT_BASE_MAP, "norp_requires_state_alias": True,
                     "ruler_first_labels": [], "org_head_nouns": [], "person_titles": [],
-                    "country_names_are_states": False, "strip_possessive": False},
+                    "country_names_are_states": False, "strip_possessive": False, "leading_the_labels": [], "surname_consistency": False},
 )
 def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key: str, base_key: str,
                        base_label_map: dict[str, str], norp_requires_state_alias: bool,
                        ruler_first_labels: list[str], org_head_nouns: list[str],
                        person_titles: list[str], country_names_are_states: bool,
-                       strip_possessive: bool) -> "EntityMerger":
+                       strip_possessive: bool, leading_the_labels: list[str],
+                       surname_consistency: bool) -> "EntityMerger":
     return EntityMerger(priority, ruler_key, base_key, base_label_map, norp_requires_state_alias, ruler_first_labels,
-                        org_head_nouns, person_titles, country_names_are_states, strip_possessive)
+                        org_head_nouns, person_titles, country_names_are_states, strip_possessive,
+                        leading_the_labels, surname_consistency)
 
 
 class EntityMerger:
@@ -215,7 +217,8 @@ class EntityMerger:
                  base_label_map: dict[str, str] | None = None, norp_requires_state_alias: bool = True,
                  ruler_first_labels: Iterable[str] = (), org_head_nouns: Iterable[str] = (),
                  person_titles: Iterable[str] = (), country_names_are_states: bool = False,
-                 strip_possessive: bool = False) -> None:
+                 strip_possessive: bool = False, leading_the_labels: Iterable[str] = (),
+                 surname_consistency: bool = False) -> None:
         unknown = set(priority) - {"rules", "ner", "ruler", "base"}
         if unknown:
             raise ValueError(f"unknown entity sources in priority: {sorted(unknown)}")
@@ -235,6 +238,13 @@ class EntityMerger:
         # LOC), and a possessive 's is never part of a span ("Costa Rica's" -> "Costa Rica")
         self.country_names_are_states = country_names_are_states
         self.strip_possessive = strip_possessive
+        # GUIDELINES §1: a leading "the" is part of the span when it determines the entity itself
+        # ("the FARC", "the State Department"), not when the entity only modifies the noun phrase
+        # ("the Israeli firms"); domain-list matches never include it
+        self.leading_the_labels = set(leading_the_labels)
+        # news refers to a person by surname after the first mention: a lone capitalised word equal
+        # to the surname of a PERSON named in full in the same document is that PERSON too
+        self.surname_consistency = surname_consistency
 
     def candidates(self, doc: Doc) -> list[tuple[int, Span]]:
         """All candidate spans with their source rank (lower wins)."""
@@ -318,6 +328,31 @@ class EntityMerger:
                 return Span(doc, k, span.end, label="PERSON")
         return span
 
+    def _with_the(self, span: Span) -> Span:
+        doc = span.doc
+        if span.label_ not in self.leading_the_labels or span.start == 0:
+            return span
+        det = doc[span.start - 1]
+        if det.lower_ == "the" and det.dep_ == "det" and span.start <= det.head.i < span.end \
+                and det.head.i == span.root.i:
+            return Span(doc, span.start - 1, span.end, label=span.label_, kb_id=span.kb_id_)
+        return span
+
+    @staticmethod
+    def _surnames(doc: Doc, chosen: list[Span], taken: list[bool]) -> list[Span]:
+        surnames = {s[-1].text for s in chosen if s.label_ == "PERSON" and len(s) > 1 and s[-1].is_title}
+        if not surnames:
+            return chosen
+        out = []
+        for s in chosen:
+            if s.label_ not in ("PERSON", "_BLOCK", "STATE") and len(s) == 1 and s.text in surnames:
+                s = Span(doc, s.start, s.end, label="PERSON")
+            out.append(s)
+        for tok in doc:
+            if not taken[tok.i] and tok.text in surnames and tok.pos_ == "PROPN":
+                out.append(Span(doc, tok.i, tok.i + 1, label="PERSON"))
+        return sorted(out, key=lambda s: s.start)
+
     def resolve(self, doc: Doc) -> list[Span]:
         cands = sorted(self.candidates(doc), key=lambda x: (x[0], -(x[1].end - x[1].start), x[1].start,
                                                              not x[1].kb_id_))
@@ -333,6 +368,10 @@ class EntityMerger:
             for i in range(span.start, span.end):
                 taken[i] = True
             chosen.append(span)
+        if self.leading_the_labels:
+            chosen = [self._with_the(s) if s.start == 0 or not taken[s.start - 1] else s for s in chosen]
+        if self.surname_consistency:
+            chosen = self._surnames(doc, chosen, taken)
         return sorted((s for s in chosen if s.label_ != "_BLOCK"), key=lambda s: s.start)
 
     def __call__(self, doc: Doc) -> Doc:

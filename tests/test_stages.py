@@ -71,6 +71,22 @@ def test_merger_schema_span_rules(nlp):
     assert [(e.text, e.label_) for e in doc.ents] == [("Costa Rica's", "LOC"), ("the United States", "ORG")]
 
 
+def test_merger_leading_the(nlp):
+    doc = nlp("The FARC met the Israeli firms.")
+    doc.ents = [Span(doc, 1, 2, label="ARMED_GROUP"), Span(doc, 4, 5, label="STATE")]
+    EntityMerger(["ner"], leading_the_labels=["ARMED_GROUP", "STATE"])(doc)
+    # "The" determines FARC itself; in "the Israeli firms" it determines "firms", not the STATE
+    assert [e.text for e in doc.ents] == ["The FARC", "Israeli"]
+
+
+def test_merger_surname_consistency(nlp):
+    doc = nlp("Alfonso Portillo was arrested. Portillo denied it, and Portillo's lawyer spoke.")
+    doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 5, 6, label="ORG")]
+    EntityMerger(["ner"], surname_consistency=True)(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Alfonso Portillo", "PERSON"), ("Portillo", "PERSON"),
+                                                      ("Portillo", "PERSON")]
+
+
 def test_merger_rejects_unknown_source():
     with pytest.raises(ValueError, match="unknown entity sources"):
         EntityMerger(["ner", "gazetteer"])
