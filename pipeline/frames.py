@@ -8,7 +8,8 @@ modifier of the item ("bought Israeli weapons"); a light verb with a trigger nou
 same way ("provided training to", "granted asylum to"). Frames feed the relation classifier
 as features (it learns how far to trust each) and can set a probability floor.
 
-The lexicon of every frame comes from the config (``[relations.frames.TYPE]``):
+The lexicon of every frame is data, not code: ``pipeline/data/relation_frames.json`` (config key
+``[relations] frames_file``) or inline ``[relations.frames.TYPE]`` config sections, with keys:
 
 - ``give_verbs``: head = agent, tail = recipient (*to*/*for* object, dative, or the direct
   object for ``object_verbs``);
@@ -21,7 +22,13 @@ The lexicon of every frame comes from the config (``[relations.frames.TYPE]``):
   trigger noun takes its roles ("the extradition of X", "Zerón's extradition");
 - ``embedded_verbs``: verbs whose object is the tail when they complement a light verb, whose
   agent is the head ("requested that Israel extradite Roemer");
-- ``refuge_verbs``: tail = agent, head = the *to*/*in* object ("fled to Israel").
+- ``refuge_verbs``: tail = agent, head = the *to*/*in* object ("fled to Israel");
+- ``made_by_suffixes``: "U.S.-supplied weapons" names the supplier of whoever holds the item;
+- ``requires_labels``: the sentence must hold an entity with one of these labels (an item);
+- ``title_nouns`` (AFFILIATION only): post nouns tying a PERSON to an organisation.
+
+``sentence_roles`` finds every trigger's role pairs once per sentence; ``match_frames`` then
+checks a candidate pair against them.
 """
 
 from __future__ import annotations
