@@ -39,6 +39,7 @@ def _state_tables() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
     return lookup, {k.lower(): v for k, v in lookup.items()}, frozenset(al.get("government_words", []))
 
 
+@lru_cache(maxsize=4096)
 def exact_state(text: str) -> str | None:
     """ISO code when the whole mention is a country's name, demonym or metonym ("the United States",
     "Paraguay", "Mexican"), else None; unlike :func:`resolve_state` it never looks inside a phrase."""
@@ -59,20 +60,12 @@ def exact_state(text: str) -> str | None:
 @lru_cache(maxsize=4096)
 def resolve_state(text: str, government_words: tuple[str, ...] | None = None) -> str | None:
     """ISO alpha-3 code for a STATE mention's text, or None when it names no country."""
-    import pycountry
-
+    whole = exact_state(text)
+    if whole:
+        return whole
     lookup, lower, default_gov = _state_tables()
     gov = set(government_words) if government_words else default_gov
-    t = clean_mention(text)
-    if t in lookup:
-        return lookup[t]
-    if t.lower() in lower:
-        return lower[t.lower()]
-    try:
-        return pycountry.countries.lookup(t).alpha_3
-    except LookupError:
-        pass
-    words = [w for w in re.split(r"[\s\-]+", t) if w]
+    words = [w for w in re.split(r"[\s\-]+", clean_mention(text)) if w]
     # "Mexican government", "government of Bolivia", "Bolivia's military regime"
     for n in (3, 2, 1):
         for i in range(len(words) - n + 1):
