@@ -72,7 +72,6 @@ def relation_component_config(cfg: Config) -> dict[str, Any]:
             "negation_cues": list(r["negation_cues"]),
             "attribute_types": {k: list(v) for k, v in r["attribute_types"].items()},
             "propagate_conjuncts": bool(r.get("propagate_conjuncts", True)),
-            "argument_roles": bool(r.get("argument_roles", False)),
             "frames": _frames(r),
             "frame_floor": float(r.get("frame_floor", 0.0))}
 

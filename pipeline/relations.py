@@ -110,42 +110,6 @@ def _bucket(n: int) -> str:
     return ">20"
 
 
-def _governor(span: Span) -> tuple[Token, str]:
-    """The word a mention is an argument of, and its role there ("sold ... to Mexico" -> (sold, "to")).
-
-    A prepositional object is lifted over its preposition so that the role names the
-    preposition; a conjunct takes the role of the first member of its coordination.
-    """
-    tok = span.root
-    while tok.dep_ == "conj" and tok.head is not tok:
-        tok = tok.head
-    role, gov = tok.dep_, tok.head
-    if role == "pobj" and gov.dep_ in ("prep", "agent", "dative") and gov.head is not gov:
-        role, gov = gov.lower_, gov.head
-    return gov, role
-
-
-def _argument_features(h: Span, t: Span, triggers: dict[str, list[str]]) -> dict[str, float]:
-    """Type-level argument structure: which role each mention fills on a trigger word of a type.
-
-    These generalise across documents better than lexical paths: "X sold arms to Y" and
-    "arms were exported by X to Y" share ``arg_h=ARMS_TRANSFER:nsubj|by`` style features.
-    """
-    f: dict[str, float] = {}
-    (hg, hr), (tg, tr) = _governor(h), _governor(t)
-    for rtype, words in triggers.items():
-        h_on = hg.lemma_.lower() in words
-        t_on = tg.lemma_.lower() in words
-        if h_on:
-            f[f"arg_h={rtype}:{hr}"] = 1.0
-        if t_on:
-            f[f"arg_t={rtype}:{tr}"] = 1.0
-        if h_on and t_on and hg.i == tg.i:
-            f[f"arg_ht={rtype}:{hr}>{tr}"] = 1.0
-            f[f"arg_same={rtype}"] = 1.0
-    return f
-
-
 def with_frames(cands: list[Candidate], frames: dict[str, dict[str, Any]]) -> list[Candidate]:
     """The candidates with their frame hits filled in (sentence roles computed once per sentence)."""
     if not frames:
@@ -160,8 +124,7 @@ def with_frames(cands: list[Candidate], frames: dict[str, dict[str, Any]]) -> li
     return out
 
 
-def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Sequence[str],
-              argument_roles: bool = False) -> dict[str, float]:
+def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Sequence[str]) -> dict[str, float]:
     """Sparse features of one candidate (pure function of the annotated Doc)."""
     h, t, sent = cand.head, cand.tail, cand.sent
     doc = h.doc
@@ -209,8 +172,6 @@ def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Se
         f["h_role=" + (up[0] if up else "lca")] = 1.0
         f["t_role=" + (down[-1] if down else "lca")] = 1.0
         f["shape=" + f"{len(up)}-{len(down)}"] = 1.0
-    if argument_roles:
-        f.update(_argument_features(h, t, triggers))
     for rtype in cand.frames:
         f["frame=" + rtype] = 1.0
     f["hdep=" + h.root.dep_] = 1.0
@@ -327,7 +288,7 @@ class RelationModel:
     requires=["doc.ents", "token.dep", "token.lemma", "doc.sents"],
     assigns=["doc._.relations"],
     default_config={"threshold": 0.5, "thresholds": {}, "max_distance": 80, "triggers": {},
-                    "propagate_conjuncts": True, "argument_roles": False, "frames": {}, "frame_floor": 0.0,
+                    "propagate_conjuncts": True, "frames": {}, "frame_floor": 0.0,
                     "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
                                       "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
                     "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
@@ -336,10 +297,9 @@ class RelationModel:
 def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[str, float], max_distance: int,
                    triggers: dict[str, list[str]], negation_cues: list[str],
                    attribute_types: dict[str, list[str]], propagate_conjuncts: bool,
-                   argument_roles: bool, frames: dict[str, dict[str, Any]],
-                   frame_floor: float) -> "RelationClassifier":
+                   frames: dict[str, dict[str, Any]], frame_floor: float) -> "RelationClassifier":
     return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types,
-                              propagate_conjuncts, argument_roles, frames, frame_floor)
+                              propagate_conjuncts, frames, frame_floor)
 
 
 class RelationClassifier:
@@ -348,7 +308,7 @@ class RelationClassifier:
     def __init__(self, threshold: float = 0.5, thresholds: dict[str, float] | None = None, max_distance: int = 80,
                  triggers: dict[str, list[str]] | None = None, negation_cues: Sequence[str] = (),
                  attribute_types: dict[str, list[str]] | None = None, propagate_conjuncts: bool = True,
-                 argument_roles: bool = False, frames: dict[str, dict[str, Any]] | None = None,
+                 frames: dict[str, dict[str, Any]] | None = None,
                  frame_floor: float = 0.0) -> None:
         unknown = set(thresholds or {}) - set(RELATION_TYPES)
         if unknown:
@@ -362,7 +322,6 @@ class RelationClassifier:
             attribute_types = {"item": ["ARMS_TRANSFER", "TRAINING"], "value": ["ARMS_TRANSFER", "SECURITY_AID"]}
         self.attribute_types = {k: list(v) for k, v in attribute_types.items()}
         self.propagate_conjuncts = propagate_conjuncts
-        self.argument_roles = argument_roles
         self.frames = {k: dict(v) for k, v in (frames or {}).items()}
         # a candidate that fills a frame of a type gets at least this probability for it
         # (0 = frames are features only)
@@ -371,7 +330,7 @@ class RelationClassifier:
 
     # -- model ---------------------------------------------------------------------------------
     def features(self, cand: Candidate) -> dict[str, float]:
-        return featurize(cand, self.triggers, self.negation_cues, self.argument_roles)
+        return featurize(cand, self.triggers, self.negation_cues)
 
     def candidates(self, doc: Doc) -> list[Candidate]:
         """Schema-admissible pairs of ``doc`` with their frame hits (for training and prediction)."""

@@ -399,13 +399,13 @@ def train_relations(examples: list[tuple[Doc, dict[tuple[SpanKey, SpanKey], str]
 def make_transformer_relations(nlp: Language, name: str, threshold: float, thresholds: dict[str, float],
                                max_distance: int, triggers: dict[str, list[str]], negation_cues: list[str],
                                attribute_types: dict[str, list[str]], propagate_conjuncts: bool,
-                               argument_roles: bool, frames: dict[str, dict[str, Any]], frame_floor: float,
+                               frames: dict[str, dict[str, Any]], frame_floor: float,
                                model_path: str, max_length: int,
                                batch_size: int) -> "TransformerRelationClassifier":
     return TransformerRelationClassifier(model_path, max_length, batch_size, threshold=threshold, thresholds=thresholds,
                                          max_distance=max_distance, triggers=triggers, negation_cues=negation_cues,
                                          attribute_types=attribute_types, propagate_conjuncts=propagate_conjuncts,
-                                         argument_roles=argument_roles, frames=frames, frame_floor=frame_floor)
+                                         frames=frames, frame_floor=frame_floor)
 
 
 class TransformerRelationClassifier(_HFComponent, RelationClassifier):
