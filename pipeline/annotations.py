@@ -243,14 +243,19 @@ def validate_paths(paths: Iterable[Path | str], *, check_sentences: bool = True)
     return problems, len(records)
 
 
-def load_gold(paths: Iterable[Path | str]) -> list[dict[str, Any]]:
-    """Load annotation records, raising on any validation error (edge check)."""
+def _raise_on_errors(problems: list[Problem]) -> None:
+    """The edge check of every loader: any error-level problem stops the load, naming the first."""
     from .records import RecordError
 
-    problems, records = _validate(paths, check_sentences=False)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise RecordError(f"{len(errors)} annotation error(s); first: {errors[0]}")
+
+
+def load_gold(paths: Iterable[Path | str]) -> list[dict[str, Any]]:
+    """Load annotation records, raising on any validation error (edge check)."""
+    problems, records = _validate(paths, check_sentences=False)
+    _raise_on_errors(problems)
     return records
 
 
@@ -269,11 +274,8 @@ def load_annotations(paths: Iterable[Path | str], texts: Path | str | None = Non
             raise RecordError(f"{standoff[0]} holds no text: pass --texts with the corpus it annotates",
                               file=str(standoff[0]))
         attached = attach_files(standoff, texts)
-        for i, rec in enumerate(attached, 1):
-            errors = [p for p in validate_record(rec, str(standoff[0]), i, check_sentences=False)
-                      if p.severity == "error"]
-            if errors:
-                raise RecordError(f"{len(errors)} annotation error(s); first: {errors[0]}")
+        _raise_on_errors([p for i, rec in enumerate(attached, 1)
+                          for p in validate_record(rec, str(standoff[0]), i, check_sentences=False)])
         records += attached
     return records
 
