@@ -22,7 +22,7 @@ from . import relations as _relations  # noqa: F401
 from .records import ensure_extensions
 
 CONFIG_DIR = Path(__file__).parent / "configs"
-KNOWN_STAGES = ("linebreaks", "ner", "ruler", "rules", "entities", "linker", "relations", "transformer_ner",
+KNOWN_STAGES = ("linebreaks", "headlines", "ner", "ruler", "rules", "entities", "linker", "relations", "transformer_ner",
                 "transformer_relations")
 
 
@@ -73,18 +73,28 @@ def relation_component_config(cfg: Config) -> dict[str, Any]:
             "attribute_types": {k: list(v) for k, v in r["attribute_types"].items()},
             "propagate_conjuncts": bool(r.get("propagate_conjuncts", True)),
             "frames": _frames(r),
-            "frame_floor": float(r.get("frame_floor", 0.0))}
+            "frame_floor": float(r.get("frame_floor", 0.0)),
+            "frame_floor_types": list(r["frame_floor_types"]) if r.get("frame_floor_types") is not None else None}
+
+
+def add_base_stages(nlp: Language, cfg: Config) -> Language:
+    """The small components around the base model, shared by extraction and training parses."""
+    stages = cfg["secrel"]["stages"]
+    if "linebreaks" in stages:
+        nlp.add_pipe("secrel_linebreaks", before="parser", config=dict(cfg["linebreaks"]))
+    if "ner" in nlp.pipe_names:
+        nlp.add_pipe("secrel_stash_base_ents", after="ner")
+    if "headlines" in stages:
+        last = [n for n in ("lemmatizer", "attribute_ruler", "parser") if n in nlp.pipe_names][0]
+        nlp.add_pipe("secrel_headline_parse", after=last, config=dict(cfg["headlines"]))
+    return nlp
 
 
 def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations: bool = True) -> Language:
     """The full extraction pipeline. ``model_dir`` is needed when the config has trained stages."""
     ensure_extensions()
     stages = cfg["secrel"]["stages"]
-    nlp = load_base(cfg)
-    if "linebreaks" in stages:
-        nlp.add_pipe("secrel_linebreaks", before="parser", config=dict(cfg["linebreaks"]))
-    if "ner" in nlp.pipe_names:
-        nlp.add_pipe("secrel_stash_base_ents", after="ner")
+    nlp = add_base_stages(load_base(cfg), cfg)
     if "ner" in stages:
         if model_dir is None or not (model_dir / "ner").exists():
             raise FileNotFoundError(f"config needs a trained NER but {model_dir}/ner does not exist; run secrel train")

@@ -14,6 +14,7 @@ The lexicon of every frame is data, not code: ``pipeline/data/relation_frames.js
 - ``give_verbs``: head = agent, tail = recipient (*to*/*for* object, dative, or the direct
   object for ``object_verbs``);
 - ``get_verbs``: tail = agent, head = source (*from* object or a modifier of the object);
+- ``money_get_verbs``: the same when the direct object is a sum of money (MONEY entity);
 - ``give_nouns`` / ``get_nouns``: nouns that take the roles through a light verb
   (``light_give`` / ``light_get``) or their own modifiers ("US aid to Mexico");
 - ``object_verbs``: give verbs whose direct object is the recipient ("trained the police"), and
@@ -53,10 +54,20 @@ def _agents(verb: Token) -> list[Token]:
         gov = gov.head
     if not out and verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and gov is not verb:
         out = [c for c in gov.children if c.dep_ in _SUBJ + ("nsubjpass",)]
+    if verb.dep_ == "relcl":
+        out = [t for t in out if t.tag_ not in ("WP", "WDT")]  # "who", "which": the antecedent acts
     if not out and verb.dep_ == "relcl":
         out = [verb.head]
+        if verb.head.dep_ == "appos":  # "X -- another ETA leader who fled to Venezuela"
+            out.append(verb.head.head)
     # a generic agent stands for its modifier: "Israeli firms", "U.S. gunmakers"
-    return out + [m for t in out if t.pos_ == "NOUN" for m in _modifiers(t)]
+    return _stand_ins(out)
+
+
+def _stand_ins(toks: list[Token]) -> list[Token]:
+    """Role tokens plus, for a common noun, its modifiers: "Israeli firms" sold, arming "Costa
+    Rican gangs", sold to "Brazilian criminal groups" (the state behind a generic group)."""
+    return toks + [m for t in toks if t.pos_ == "NOUN" and not t.ent_type_ for m in _modifiers(t)]
 
 
 def _governing_verb(noun: Token) -> Token | None:
@@ -104,16 +115,18 @@ def _in(span: Span, toks: Iterable[Token]) -> bool:
     ids = {t.i for t in toks}
     if any(span.start <= i < span.end for i in ids):
         return True
-    r = span.root
-    for _ in range(6):
-        if r.dep_ in ("conj", "nmod", "compound", "appos"):
-            r = r.head
-        elif r.dep_ == "pobj" and r.head.lower_ in ("including", "like") and r.head.head is not r.head:
-            r = r.head.head
-        else:
-            return False
-        if r.i in ids:
-            return True
+    # a mis-parsed span can have several tokens attached outside it ("the 6th Front" with "the"
+    # and "Front" hanging off different words): try each
+    for r in (t for t in span if not (span.start <= t.head.i < span.end) or t.head is t):
+        for _ in range(6):
+            if r.dep_ in ("conj", "nmod", "compound", "appos"):
+                r = r.head
+            elif r.dep_ == "pobj" and r.head.lower_ in ("including", "like") and r.head.head is not r.head:
+                r = r.head.head
+            else:
+                break
+            if r.i in ids:
+                return True
     return False
 
 
@@ -127,13 +140,18 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
     to = ("to", "for", "into")
     if trigger.pos_ in ("VERB", "AUX") or trigger.tag_.startswith("VB"):
         if lemma in give_v:
-            tails = _preps(trigger, to)
+            tails = _stand_ins(_preps(trigger, to))
             if lemma in obj_v:
                 objs = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
-                tails += objs
+                tails += _stand_ins(objs)
                 if spec.get("object_mods"):
                     tails += [m for o in objs for m in _modifiers(o)]
-            yield _agents(trigger), tails
+            agents = _agents(trigger)
+            if not agents and lemma not in obj_v:
+                # passive with no by-agent: the owner of what was given gave it
+                # ("Israeli arms have been sent to ...", "Guatemala's stockpiles were filtered to ...")
+                agents = [m for c in trigger.children if c.dep_ == "nsubjpass" for m in _modifiers(c)]
+            yield agents, tails
             yield _preps(trigger, ("from",)), tails  # "trafficked from the US to Brazil"
         if lemma in set(spec.get("embedded_verbs", ())) and trigger.dep_ in ("ccomp", "xcomp") \
                 and trigger.head.lemma_.lower() in light_give:
@@ -144,6 +162,10 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
             objs = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
             sources = _preps(trigger, ("from",)) + [m for o in objs for m in _modifiers(o)]
             yield sources, _agents(trigger)
+        if lemma in set(spec.get("money_get_verbs", ())) and any(
+                c.ent_type_ == "MONEY" for o in trigger.children if o.dep_ == "dobj" for c in o.subtree):
+            # "Peru received $38 million from the U.S."
+            yield _preps(trigger, ("from",)), _agents(trigger)
     suffixes = tuple(spec.get("made_by_suffixes", ()))
     maker: Token | None = None
     if suffixes and trigger.dep_ in ("amod", "compound"):

@@ -38,6 +38,8 @@ class Candidate:
     sent: Span
     types: tuple[str, ...]
     frames: tuple[str, ...] = ()  # types whose syntactic frame the pair fills (see frames.py)
+    # types for which the head or the tail fills a frame with another entity of the sentence
+    rivals: tuple[str, ...] = ()
 
 
 def candidates(doc: Doc, max_distance: int = 80) -> list[Candidate]:
@@ -121,7 +123,21 @@ def with_frames(cands: list[Candidate], frames: dict[str, dict[str, Any]]) -> li
             tables[c.sent.start] = sentence_roles(c.sent, frames)
         hits = match_frames(c.head, c.tail, tables[c.sent.start], frames, c.types)
         out.append(replace(c, frames=tuple(sorted(hits))) if hits else c)
-    return out
+    # a frame that ties the head (or the tail) to another entity is evidence against this pair
+    # ("X, president of Bolivia, and Y, president of Venezuela": X's post is in Bolivia)
+    by_head: dict[int, set[tuple[str, int]]] = {}
+    by_tail: dict[int, set[tuple[str, int]]] = {}
+    for c in out:
+        for r in c.frames:
+            by_head.setdefault(c.head.start, set()).add((r, c.tail.start))
+            by_tail.setdefault(c.tail.start, set()).add((r, c.head.start))
+    final = []
+    for c in out:
+        rivals = {r for r, t in by_head.get(c.head.start, ()) if t != c.tail.start and r not in c.frames}
+        rivals |= {r for r, h in by_tail.get(c.tail.start, ()) if h != c.head.start and r not in c.frames}
+        rivals &= set(c.types)
+        final.append(replace(c, rivals=tuple(sorted(rivals))) if rivals else c)
+    return final
 
 
 def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Sequence[str]) -> dict[str, float]:
@@ -174,6 +190,8 @@ def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Se
         f["shape=" + f"{len(up)}-{len(down)}"] = 1.0
     for rtype in cand.frames:
         f["frame=" + rtype] = 1.0
+    for rtype in cand.rivals:
+        f["rival=" + rtype] = 1.0
     f["hdep=" + h.root.dep_] = 1.0
     f["tdep=" + t.root.dep_] = 1.0
     f["hhead=" + h.root.head.lemma_.lower()] = 1.0
@@ -288,7 +306,7 @@ class RelationModel:
     requires=["doc.ents", "token.dep", "token.lemma", "doc.sents"],
     assigns=["doc._.relations"],
     default_config={"threshold": 0.5, "thresholds": {}, "max_distance": 80, "triggers": {},
-                    "propagate_conjuncts": True, "frames": {}, "frame_floor": 0.0,
+                    "propagate_conjuncts": True, "frames": {}, "frame_floor": 0.0, "frame_floor_types": None,
                     "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
                                       "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
                     "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
@@ -297,9 +315,10 @@ class RelationModel:
 def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[str, float], max_distance: int,
                    triggers: dict[str, list[str]], negation_cues: list[str],
                    attribute_types: dict[str, list[str]], propagate_conjuncts: bool,
-                   frames: dict[str, dict[str, Any]], frame_floor: float) -> "RelationClassifier":
+                   frames: dict[str, dict[str, Any]], frame_floor: float,
+                   frame_floor_types: list[str] | None) -> "RelationClassifier":
     return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types,
-                              propagate_conjuncts, frames, frame_floor)
+                              propagate_conjuncts, frames, frame_floor, frame_floor_types)
 
 
 class RelationClassifier:
@@ -309,7 +328,7 @@ class RelationClassifier:
                  triggers: dict[str, list[str]] | None = None, negation_cues: Sequence[str] = (),
                  attribute_types: dict[str, list[str]] | None = None, propagate_conjuncts: bool = True,
                  frames: dict[str, dict[str, Any]] | None = None,
-                 frame_floor: float = 0.0) -> None:
+                 frame_floor: float = 0.0, frame_floor_types: Sequence[str] | None = None) -> None:
         unknown = set(thresholds or {}) - set(RELATION_TYPES)
         if unknown:
             raise ValueError(f"thresholds for unknown relation types: {sorted(unknown)}")
@@ -326,6 +345,9 @@ class RelationClassifier:
         # a candidate that fills a frame of a type gets at least this probability for it
         # (0 = frames are features only)
         self.frame_floor = frame_floor
+        # the types the floor applies to (None = every type with a frame); the others' frames are
+        # classifier features only
+        self.floor_types = None if frame_floor_types is None else set(frame_floor_types)
         self.model: RelationModel | None = None
 
     # -- model ---------------------------------------------------------------------------------
@@ -351,8 +373,9 @@ class RelationClassifier:
         """Thresholded decisions: best admissible type per candidate, one direction per pair/type."""
         best: dict[tuple[str, frozenset], tuple[Candidate, str, float]] = {}
         for cand, probs in scored:
-            if self.frame_floor > 0 and cand.frames:
-                probs = {**probs, **{r: max(probs.get(r, 0.0), self.frame_floor) for r in cand.frames}}
+            floored = [r for r in cand.frames if self.floor_types is None or r in self.floor_types]
+            if self.frame_floor > 0 and floored:
+                probs = {**probs, **{r: max(probs.get(r, 0.0), self.frame_floor) for r in floored}}
             rtype, p = max(((r, probs.get(r, 0.0)) for r in cand.types), key=lambda x: (x[1], x[0]))
             if p < self.thresholds.get(rtype, self.threshold):
                 continue

@@ -24,7 +24,7 @@ from spacy.training import Example
 from thinc.api import Config
 
 from . import __version__
-from .build import load_base, load_config, relation_component_config, resolve_config_path
+from .build import add_base_stages, load_base, load_config, relation_component_config, resolve_config_path
 from .records import SpanKey, ensure_extensions
 from .relations import NONE, RelationClassifier, RelationModel
 from .schema import ENTITY_LABELS
@@ -111,11 +111,7 @@ def train_spacy_ner(examples: Sequence[tuple[str, list[tuple[int, int, str]]]], 
 
 def base_parser(cfg: Config) -> Language:
     """The linguistic base used to parse training documents for relation features."""
-    nlp = load_base(cfg)
-    nlp.add_pipe("secrel_linebreaks", before="parser", config=dict(cfg["linebreaks"]))
-    if "ner" in nlp.pipe_names:
-        nlp.add_pipe("secrel_stash_base_ents", after="ner")
-    return nlp
+    return add_base_stages(load_base(cfg), cfg)
 
 
 def parse_gold(records: Sequence[dict[str, Any]], cfg: Config, nlp: Language | None = None

@@ -400,12 +400,13 @@ def make_transformer_relations(nlp: Language, name: str, threshold: float, thres
                                max_distance: int, triggers: dict[str, list[str]], negation_cues: list[str],
                                attribute_types: dict[str, list[str]], propagate_conjuncts: bool,
                                frames: dict[str, dict[str, Any]], frame_floor: float,
-                               model_path: str, max_length: int,
+                               frame_floor_types: list[str] | None, model_path: str, max_length: int,
                                batch_size: int) -> "TransformerRelationClassifier":
     return TransformerRelationClassifier(model_path, max_length, batch_size, threshold=threshold, thresholds=thresholds,
                                          max_distance=max_distance, triggers=triggers, negation_cues=negation_cues,
                                          attribute_types=attribute_types, propagate_conjuncts=propagate_conjuncts,
-                                         frames=frames, frame_floor=frame_floor)
+                                         frames=frames, frame_floor=frame_floor,
+                                         frame_floor_types=frame_floor_types)
 
 
 class TransformerRelationClassifier(_HFComponent, RelationClassifier):

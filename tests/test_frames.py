@@ -93,3 +93,73 @@ def test_affiliation_frame(nlp, text, person, org, fires):
     doc = nlp(text)
     p, o = _spans(doc, person, org)
     assert affiliation_frame(p, o, TITLES) is fires
+
+
+# session 3 frame extensions, each a general construction of English (see pipeline/frames.py)
+EXTENDED = [
+    # a passive give verb with no by-agent: the owner of what was given gave it
+    ("Ruritanian rifles have been sent to Freedonia.", "Ruritanian", "Freedonia", "ARMS_TRANSFER", True),
+    # a generic recipient stands for the state that modifies it
+    ("Ruritanian groups are arming Freedonian gangs with rifles.", "Ruritanian", "Freedonian", "ARMS_TRANSFER",
+     True),
+    ("The police sold rifles to Freedonian criminal groups.", "The police", "Freedonian", "ARMS_TRANSFER", True),
+    # a relative clause's "who" is its antecedent, through an apposition
+    ("Pedro Gomez, a former general who fled to Ruritania in 2019, denies the charges.", "Ruritania",
+     "Pedro Gomez", "ASYLUM", True),
+]
+
+
+@pytest.mark.parametrize("text,head,tail,rtype,fires", EXTENDED)
+def test_extended_frame(nlp, frames, text, head, tail, rtype, fires):
+    test_frame(nlp, frames, text, head, tail, rtype, fires)
+
+
+def test_receiving_money_is_aid_only_for_a_sum(nlp, frames):
+    doc = nlp("Freedonia received $38 million from Ruritania last year.")
+    h, t = _spans(doc, "Ruritania", "Freedonia")
+    money = doc.char_span(doc.text.index("$38"), doc.text.index(" from"))
+    doc.ents = [Span(doc, money.start, money.end, label="MONEY")]
+    assert frame_types(h, t, doc[:], frames, ["SECURITY_AID"]) == {"SECURITY_AID"}
+    doc2 = nlp("Freedonia received a delegation from Ruritania last year.")
+    h2, t2 = _spans(doc2, "Ruritania", "Freedonia")
+    assert frame_types(h2, t2, doc2[:], frames, ["SECURITY_AID"]) == set()
+
+
+def test_a_mis_parsed_span_fills_a_role_through_any_of_its_roots(nlp):
+    """The small model's parse of "to the 6th Front and Teofilo Forero mobile column": "the" and
+    "Front" hang off "column", so the span has two tokens attached outside it."""
+    from spacy.tokens import Doc
+
+    from pipeline.frames import _in
+
+    words = ["to", "the", "6th", "Front", "and", "Teofilo", "Forero", "mobile", "column"]
+    heads = [0, 8, 3, 6, 3, 6, 8, 8, 0]
+    deps = ["ROOT", "det", "amod", "nmod", "cc", "nmod", "nmod", "amod", "pobj"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps)
+    span = doc[1:4]  # "the 6th Front"
+    assert span.root.i == 1  # spaCy's root of the span is the determiner
+    assert _in(span, [doc[8]])  # ... yet "Front" is a name modifier inside the role "column"
+    assert not _in(span, [doc[0]])
+
+
+def test_rival_frames_and_floor_types(nlp):
+    """A person whose title frame points at another organisation gets a ``rival`` feature, and the
+    AFFILIATION frame is a feature only when the floor is restricted to other types."""
+    from pipeline.relations import RelationClassifier, featurize
+
+    cfg = relation_component_config(load_config("fast"))
+    comp = RelationClassifier(**cfg)
+    doc = nlp("Pedro Gomez, the director of the Freedonian Police, met Ruritania's army in May.")
+    gomez, police, army = _spans(doc, "Pedro Gomez", "the Freedonian Police", "army")
+    doc.ents = [Span(doc, gomez.start, gomez.end, label="PERSON"), Span(doc, police.start, police.end, label="ORG"),
+                Span(doc, army.start, army.end, label="ORG")]
+    by_tail = {c.tail.text: c for c in comp.candidates(doc) if c.head.text == "Pedro Gomez"}
+    assert by_tail["the Freedonian Police"].frames == ("AFFILIATION",)
+    assert by_tail["army"].frames == () and by_tail["army"].rivals == ("AFFILIATION",)
+    assert featurize(by_tail["army"], {}, [])["rival=AFFILIATION"] == 1.0
+    assert "AFFILIATION" not in comp.floor_types
+    # no model probability for AFFILIATION: the frame alone must not produce a relation
+    scored = [(by_tail["the Freedonian Police"], {"AFFILIATION": 0.1, "NONE": 0.9})]
+    assert comp.decide(scored) == []
+    comp.floor_types = None
+    assert [r for _, r, _ in comp.decide(scored)] == ["AFFILIATION"]

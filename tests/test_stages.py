@@ -6,7 +6,7 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
-from pipeline.base import LineBreakSentences, StashBaseEnts
+from pipeline.base import HeadlineParse, LineBreakSentences, StashBaseEnts
 from pipeline.entities import EntityMerger
 from pipeline.extract import merge_chunk_records, split_chunks
 from pipeline.normalise import Linker, clean_mention, cluster_kb, normalise_date, resolve_state
@@ -25,6 +25,36 @@ def test_linebreaks_force_sentence_start(nlp):
     doc = nlp.make_doc(normalize_text(text))
     LineBreakSentences()(doc)
     assert doc[4].text == "\n" and doc[5].is_sent_start
+
+
+def test_headline_parse(nlp):
+    """A title-case headline is re-parsed from a lower-cased copy; the body and the text stay."""
+    text = "Uruguay Police Smuggled Weapons to Brazil\nThe police sold guns to FARC."
+    plain = nlp(text)
+    assert plain[2].pos_ != "VERB"  # the small model reads the headline as one long name
+    doc = nlp(text)
+    body = [(t.pos_, t.dep_, t.head.i) for t in doc[7:]]
+    hp = HeadlineParse(nlp)
+    sents = list(doc.sents)
+    assert hp.is_headline(sents[0]) and not hp.is_headline(sents[1])
+    hp(doc)
+    assert doc.text == text
+    smuggled = doc[2]
+    assert smuggled.pos_ == "VERB" and smuggled.lemma_ == "smuggle" and smuggled.text == "Smuggled"
+    assert {c.text for c in smuggled.children} >= {"Police", "Weapons", "to"}
+    assert doc[5].lemma_ == "Brazil"  # proper nouns keep their own spelling as lemma
+    assert [(t.pos_, t.dep_, t.head.i) for t in doc[7:]] == body
+    assert [s.start for s in doc.sents][:2] == [0, 7]
+
+
+def test_headline_detection_thresholds(nlp):
+    hp = HeadlineParse(nlp, min_words=4, min_title_ratio=0.8, max_tokens=40)
+    for text, expected in [("Israeli History Repeats Itself in Bolivia", True),
+                           ("Image: Omar Torres / AFP", False),  # too few long words
+                           ("Mexico has long refused to recognize Palestinian statehood.", False),
+                           ("Real journalism holds power accountable", False)]:
+        doc = nlp(text)
+        assert hp.is_headline(doc[:]) is expected, text
 
 
 def test_stash_moves_base_ents(nlp):
