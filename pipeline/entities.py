@@ -73,6 +73,10 @@ GOV_MODIFIERS = ["military", "new", "former", "current", "previous", "succeeding
                  "incoming", "outgoing", "elected", "coup", "successive", "various", "two"]
 
 
+# a compass word modifying a country makes a region of it (LOC): "northern Mexico"
+DIRECTIONS = ["northern", "southern", "eastern", "western", "northeastern", "northwestern", "southeastern",
+              "southwestern", "central", "north", "south", "east", "west"]
+
 ORG_MODIFIERS = ["federal", "national", "state", "armed", "special", "military", "security", "naval", "air",
                  "defense", "defence", "foreign", "interior", "justice", "intelligence", "police", "border"]
 ORG_HEADS = ["army", "military", "police", "navy", "marines", "forces", "ministry", "embassy", "intelligence",
@@ -102,6 +106,9 @@ def rule_patterns(aliases: dict[str, Any], path: Path | None = None) -> list[dic
         {"label": "ORG", "pattern": [the, {"LOWER": {"IN": demonyms}}, org_mods, org_head], "id": ""},
         {"label": "ORG", "pattern": [the, {"LOWER": {"IN": demonyms}}, org_mods, org_head, {"LOWER": "and"},
                                      org_mods, org_head], "id": ""},
+        # GUIDELINES §1: a definite description of one specific organisation is ORG ("the army",
+        # "the armed forces"); the bare generic plural is not
+        {"label": "ORG", "pattern": [{"LOWER": "the"}, org_mods, org_head], "id": ""},
     ]
     path = path or DATA_DIR / "non_entities.jsonl"
     if path.exists():
@@ -285,11 +292,20 @@ class EntityMerger:
             return span
         from .normalise import resolve_state
 
-        if span.root.dep_ in ("compound", "amod", "nmod") and span.root.head.i >= span.end:
+        if any(t.dep_ in ("compound", "amod", "nmod") and t.head.i >= span.end for t in (span.root, span[-1])):
             return None  # used as a modifier: "government officials", "Israeli military equipment"
         if span.label_ == "ORG":
             return span
         words = [t.lower_ for t in span]
+        named = [t for t in span if t.pos_ == "PROPN" or resolve_state(t.text)]
+        if not named and words[0] != "the" and (span.root.tag_ == "NNS" or (
+                span.start > 0 and doc[span.start - 1].lower_ in ("a", "an"))):
+            return None  # "governments in the region", "a government that": generic, not annotated
+        from .normalise import subnational_place
+
+        if named and subnational_place(" ".join(t.text for t in named)):
+            # GUIDELINES §6.5: a provincial or federal-state government is ORG ("the Veracruz government")
+            return Span(doc, span.start, span.end, label="ORG")
         if "’s" in words or "'s" in words:
             k = words.index("’s") if "’s" in words else words.index("'s")
             if resolve_state(span[:k].text):
@@ -305,6 +321,14 @@ class EntityMerger:
         doc = span.doc
         if self.strip_possessive and len(span) > 1 and doc[span.end - 1].lower_ in ("'s", "’s", "'", "’"):
             span = Span(doc, span.start, span.end - 1, label=span.label_, kb_id=span.kb_id_)
+        if self.country_names_are_states and span.label_ == "STATE":
+            from .normalise import subnational_place
+
+            if subnational_place(span.text):
+                return Span(doc, span.start, span.end, label="LOC")  # "Veracruz", "Chiapas" are LOC
+            prev = doc[span.start - 1] if span.start > 0 else None
+            if prev is not None and prev.lower_ in DIRECTIONS and prev.head.i == span.root.i:
+                return Span(doc, prev.i, span.end, label="LOC")  # "northeastern Honduras" is a region
         if self.country_names_are_states and span.label_ in ("ORG", "LOC", "PERSON", "COMPANY", "ARMED_GROUP"):
             from .normalise import exact_state
 

