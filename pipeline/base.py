@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 BASE_ENTS_KEY = "base_ents"
+HEADLINES_KEY = "headlines"
 
 
 @Language.factory(
@@ -68,7 +69,7 @@ class StashBaseEnts:
 @Language.factory(
     "secrel_headline_parse",
     requires=["token.dep", "token.tag", "doc.sents"],
-    assigns=["token.dep", "token.head", "token.tag", "token.pos", "token.lemma", "token.morph"],
+    assigns=["token.dep", "token.head", "token.tag", "token.pos", "token.lemma", "token.morph", "doc.spans"],
     default_config={"min_words": 4, "min_title_ratio": 0.8, "max_tokens": 40,
                     "components": ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]},
 )
@@ -103,8 +104,11 @@ class HeadlineParse:
         return sum(1 for t in words if t.text[0].isupper()) / len(words) >= self.min_title_ratio
 
     def __call__(self, doc: Doc) -> Doc:
-        for sent in [s for s in doc.sents if self.is_headline(s)]:
+        heads = [s for s in doc.sents if self.is_headline(s)]
+        for sent in heads:
             self._reparse(doc, sent)
+        # later stages treat entity guesses inside headlines with care (capitals mislead the NER)
+        doc.spans[HEADLINES_KEY] = [doc[s.start:s.end] for s in heads]
         return doc
 
     def _reparse(self, doc: Doc, sent: Span) -> None:

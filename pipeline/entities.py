@@ -22,6 +22,7 @@ from typing import Any, Iterable
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .base import HEADLINES_KEY
 from .schema import ENTITY_LABELS
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -97,6 +98,9 @@ def rule_patterns(aliases: dict[str, Any], path: Path | None = None) -> list[dic
         {"label": "STATE", "pattern": [{"POS": "PROPN", "OP": "+"}, {"LOWER": {"IN": ["’s", "'s"]}}, mods, gov],
          "id": ""},
         {"label": "STATE", "pattern": [the, mods, gov, {"LOWER": "of"}, {"POS": "PROPN", "OP": "+"}], "id": ""},
+        # GUIDELINES §5: "the administration of Argentine President Mauricio Macri" is one STATE span
+        {"label": "STATE", "pattern": [the, mods, gov, {"LOWER": "of"}, {"LOWER": {"IN": demonyms}},
+                                       {"POS": "PROPN", "OP": "+"}], "id": ""},
         {"label": "STATE", "pattern": [the, {"ORTH": "State"}, {"LOWER": "of"}, {"POS": "PROPN", "OP": "+"}],
          "id": ""},
     ]
@@ -204,17 +208,18 @@ def add_ruler(nlp: Language, name: str = "secrel_ruler", spans_key: str = "ruler
     default_config={"priority": ["ner", "ruler", "base"], "ruler_key": "ruler", "base_key": "base_ents",
                     "base_label_map": DEFAULT_BASE_MAP, "norp_requires_state_alias": True,
                     "ruler_first_labels": [], "org_head_nouns": [], "person_titles": [],
-                    "country_names_are_states": False, "strip_possessive": False, "leading_the_labels": [], "surname_consistency": False},
+                    "country_names_are_states": False, "strip_possessive": False, "leading_the_labels": [], "surname_consistency": False,
+                    "headline_names": False},
 )
 def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key: str, base_key: str,
                        base_label_map: dict[str, str], norp_requires_state_alias: bool,
                        ruler_first_labels: list[str], org_head_nouns: list[str],
                        person_titles: list[str], country_names_are_states: bool,
-                       strip_possessive: bool, leading_the_labels: list[str],
+                       strip_possessive: bool, leading_the_labels: list[str], headline_names: bool,
                        surname_consistency: bool) -> "EntityMerger":
     return EntityMerger(priority, ruler_key, base_key, base_label_map, norp_requires_state_alias, ruler_first_labels,
                         org_head_nouns, person_titles, country_names_are_states, strip_possessive,
-                        leading_the_labels, surname_consistency)
+                        leading_the_labels, surname_consistency, headline_names)
 
 
 class EntityMerger:
@@ -225,7 +230,7 @@ class EntityMerger:
                  ruler_first_labels: Iterable[str] = (), org_head_nouns: Iterable[str] = (),
                  person_titles: Iterable[str] = (), country_names_are_states: bool = False,
                  strip_possessive: bool = False, leading_the_labels: Iterable[str] = (),
-                 surname_consistency: bool = False) -> None:
+                 surname_consistency: bool = False, headline_names: bool = False) -> None:
         unknown = set(priority) - {"rules", "ner", "ruler", "base"}
         if unknown:
             raise ValueError(f"unknown entity sources in priority: {sorted(unknown)}")
@@ -252,6 +257,30 @@ class EntityMerger:
         # news refers to a person by surname after the first mention: a lone capitalised word equal
         # to the surname of a PERSON named in full in the same document is that PERSON too
         self.surname_consistency = surname_consistency
+        # in a title-case headline (marked by secrel_headline_parse) the NER takes capitals for
+        # names: "Mexico Cartels", "Brazilian Gangs" are a STATE and a common noun
+        self.headline_names = headline_names
+
+    def _headline_fit(self, span: Span, heads: list[Span]) -> Span | None:
+        """A NER guess inside a headline, checked against the headline's lower-cased re-parse: a
+        country name followed by common nouns is that STATE; a PERSON with no proper noun is none."""
+        if not any(h.start <= span.start and span.end <= h.end for h in heads):
+            return span
+        from .normalise import exact_state
+
+        doc = span.doc
+        k = span.start
+        while k < span.end and doc[k].pos_ == "PROPN":
+            k += 1
+        if k == span.end:
+            return span
+        if k > span.start:
+            code = exact_state(doc[span.start:k].text)
+            if code and all(t.pos_ in ("NOUN", "VERB", "ADJ", "ADV") for t in doc[k:span.end]):
+                return Span(doc, span.start, k, label="STATE", kb_id=code)
+        if span.label_ == "PERSON" and k == span.start and not any(t.pos_ == "PROPN" for t in span):
+            return None
+        return span
 
     def candidates(self, doc: Doc) -> list[tuple[int, Span]]:
         """All candidate spans with their source rank (lower wins)."""
@@ -260,6 +289,9 @@ class EntityMerger:
         for rank, source in enumerate(self.priority):
             if source == "ner":
                 spans: Iterable[Span] = [s for s in doc.ents if s.label_ in ENTITY_LABELS]
+                heads = list(doc.spans[HEADLINES_KEY]) if self.headline_names and HEADLINES_KEY in doc.spans else []
+                if heads:
+                    spans = [f for f in (self._headline_fit(s, heads) for s in spans) if f is not None]
             elif source == "rules":
                 group = doc.spans["rules"] if "rules" in doc.spans else []
                 spans = [sp for sp in (self._fit_rule_span(doc, s) for s in group) if sp is not None]
@@ -290,7 +322,7 @@ class EntityMerger:
         """Apply the span rules of GUIDELINES §3.1 to a government-phrase match."""
         if span.label_ == "_BLOCK":
             return span
-        from .normalise import resolve_state
+        from .normalise import exact_state, resolve_state
 
         if any(t.dep_ in ("compound", "amod", "nmod") and t.head.i >= span.end for t in (span.root, span[-1])):
             return None  # used as a modifier: "government officials", "Israeli military equipment"
@@ -312,7 +344,9 @@ class EntityMerger:
                 return None  # "Bolivia’s far-right government": the country is its own span
         if "of" in words:
             k = words.index("of")
-            code = resolve_state(span[k + 1:].text) if k > 0 and words[k - 1] != "state" else None
+            # only a complement that is wholly a country splits off ("of [Venezuela]"), not one
+            # naming a leader ("of Argentine President Mauricio Macri")
+            code = exact_state(span[k + 1:].text) if k > 0 and words[k - 1] != "state" else None
             if code:  # "the government of [Bolivia]": the country is its own span and names the government
                 return Span(doc, span.start, span.start + k, label="STATE", kb_id=code)
         return Span(doc, span.start, span.end, label="STATE")
@@ -338,6 +372,9 @@ class EntityMerger:
         if span.label_ in ("STATE", "PERSON", "LOC") and span.root.lemma_.lower() in self.org_head_nouns \
                 and span.root.i == span.end - 1:
             return Span(doc, span.start, span.end, label="ORG", kb_id=span.kb_id_)
+        if span.label_ in ("WEAPON", "SURVEILLANCE") and self.country_names_are_states and span.text.islower() \
+                and span[-1].dep_ in ("compound", "nmod", "amod") and span[-1].head.i >= span.end:
+            return Span(doc, span.start, span.start)  # "weapons laws", "arms trafficking": a modifier, no item
         if self.person_titles and span.label_ == "PERSON" \
                 and all(t.lower_.rstrip(".") in self.person_titles for t in span):
             return Span(doc, span.start, span.start)  # a bare title ("General") names no one

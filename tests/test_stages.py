@@ -57,6 +57,24 @@ def test_headline_detection_thresholds(nlp):
         assert hp.is_headline(doc[:]) is expected, text
 
 
+def test_merger_checks_ner_guesses_in_headlines(nlp):
+    doc = LineBreakSentences()(nlp.make_doc("Costa Rica Says Mexico Cartels are Recruiting Local Groups\n"
+                                            "Mexico Cartels is a band."))
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    HeadlineParse(nlp)(doc)
+    assert [(s.start, s.end) for s in doc.spans["headlines"]] == [(0, 10)]
+    words = [t.text for t in doc]
+    k = words.index("Mexico")
+    later = words.index("Mexico", k + 1)
+    doc.ents = [Span(doc, 0, 2, label="STATE"), Span(doc, k, k + 2, label="PERSON"),
+                Span(doc, later, later + 2, label="ARMED_GROUP")]
+    EntityMerger(["ner"], headline_names=True)(doc)
+    # in the headline "Mexico Cartels" is the STATE plus a common noun; outside it the guess stands
+    assert [(e.text, e.label_) for e in doc.ents] == [("Costa Rica", "STATE"), ("Mexico", "STATE"),
+                                                      ("Mexico Cartels", "ARMED_GROUP")]
+
+
 def test_stash_moves_base_ents(nlp):
     doc = nlp("Mexico bought helicopters from Israel in 2003.")
     assert doc.ents
@@ -121,6 +139,9 @@ def test_merger_subnational_places_and_regions(nlp):
     ("a government that resigned", []),  # indefinite
     ("the army was pleased", [("the army", "ORG")]),  # a definite description of one organisation
     ("the army officers were pleased", []),  # a modifier, not the organisation
+    ("the administration of Argentine President Mauricio Macri agreed",
+     [("the administration of Argentine President Mauricio Macri", "STATE")]),  # leader-named: one span
+    ("the government of Bolivia agreed", [("the government", "STATE")]),  # "of COUNTRY" splits off
 ])
 def test_rule_spans(text, expected):
     from pipeline.entities import add_rules
@@ -138,6 +159,16 @@ def test_subnational_place():
     assert subnational_place("Veracruz") and subnational_place("Chiapas") and subnational_place("Michoacán")
     # countries, their accented spellings and metonyms are never sub-national
     assert not any(subnational_place(t) for t in ("Mexico", "México", "Washington", "Panama", "Georgia"))
+
+
+def test_merger_drops_item_words_used_as_modifiers(nlp):
+    doc = nlp("Despite lax weapons laws, the arms were sold.")
+    words = [t.text for t in doc]
+    w, a = words.index("weapons"), words.index("arms")
+    doc.ents = [Span(doc, w, w + 1, label="WEAPON"), Span(doc, a, a + 1, label="WEAPON")]
+    EntityMerger(["ner"], country_names_are_states=True, leading_the_labels=["WEAPON"])(doc)
+    # "weapons" only modifies "laws": no item; "the arms" is the whole noun phrase
+    assert [(e.text, e.label_) for e in doc.ents] == [("the arms", "WEAPON")]
 
 
 def test_merger_leading_the(nlp):
