@@ -269,16 +269,11 @@ class EntityMerger:
         from .normalise import exact_state
 
         doc = span.doc
-        k = span.start
-        while k < span.end and doc[k].pos_ == "PROPN":
-            k += 1
-        if k == span.end:
-            return span
-        if k > span.start:
+        for k in range(min(span.end - 1, span.start + 3), span.start, -1):
             code = exact_state(doc[span.start:k].text)
             if code and all(t.pos_ in ("NOUN", "VERB", "ADJ", "ADV") for t in doc[k:span.end]):
                 return Span(doc, span.start, k, label="STATE", kb_id=code)
-        if span.label_ == "PERSON" and k == span.start and not any(t.pos_ == "PROPN" for t in span):
+        if span.label_ == "PERSON" and not any(t.pos_ == "PROPN" for t in span):
             return None
         return span
 

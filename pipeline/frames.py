@@ -160,7 +160,8 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
             yield _preps(trigger, ("to", "in", "into")), _agents(trigger)
         if lemma in get_v:
             objs = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
-            sources = _preps(trigger, ("from",)) + [m for o in objs for m in _modifiers(o)]
+            # "bought weapons from Israel", "bought Israeli weapons", "ordered weaponry through SEDENA"
+            sources = _preps(trigger, ("from", "through")) + [m for o in objs for m in _modifiers(o)]
             yield sources, _agents(trigger)
         if lemma in set(spec.get("money_get_verbs", ())) and any(
                 c.ent_type_ == "MONEY" for o in trigger.children if o.dep_ == "dobj" for c in o.subtree):

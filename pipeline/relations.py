@@ -372,11 +372,17 @@ class RelationClassifier:
     def decide(self, scored: list[tuple[Candidate, dict[str, float]]]) -> list[tuple[Candidate, str, float]]:
         """Thresholded decisions: best admissible type per candidate, one direction per pair/type."""
         best: dict[tuple[str, frozenset], tuple[Candidate, str, float]] = {}
+        # a frame fixes the direction: the reverse pair of a frame hit is not that relation
+        framed = {(span_key(c.head), span_key(c.tail), r) for c, _ in scored for r in c.frames}
         for cand, probs in scored:
             floored = [r for r in cand.frames if self.floor_types is None or r in self.floor_types]
             if self.frame_floor > 0 and floored:
                 probs = {**probs, **{r: max(probs.get(r, 0.0), self.frame_floor) for r in floored}}
-            rtype, p = max(((r, probs.get(r, 0.0)) for r in cand.types), key=lambda x: (x[1], x[0]))
+            types = [r for r in cand.types if r in cand.frames
+                     or (span_key(cand.tail), span_key(cand.head), r) not in framed]
+            if not types:
+                continue
+            rtype, p = max(((r, probs.get(r, 0.0)) for r in types), key=lambda x: (x[1], x[0]))
             if p < self.thresholds.get(rtype, self.threshold):
                 continue
             key = (rtype, frozenset({span_key(cand.head), span_key(cand.tail)}))
