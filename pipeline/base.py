@@ -17,6 +17,10 @@ from spacy.tokens import Doc, Span
 
 BASE_ENTS_KEY = "base_ents"
 HEADLINES_KEY = "headlines"
+# words that title-case styles (AP, Chicago) often leave lower-case
+TITLE_CASE_LOWER = frozenset({"with", "from", "into", "onto", "over", "upon", "than", "amid", "near", "like",
+                              "that", "after", "about", "before", "under", "between", "against", "during",
+                              "without", "within", "through", "toward", "towards", "across", "despite"})
 
 
 @Language.factory(
@@ -70,7 +74,7 @@ class StashBaseEnts:
     "secrel_headline_parse",
     requires=["token.dep", "token.tag", "doc.sents"],
     assigns=["token.dep", "token.head", "token.tag", "token.pos", "token.lemma", "token.morph", "doc.spans"],
-    default_config={"min_words": 4, "min_title_ratio": 0.8, "max_tokens": 40,
+    default_config={"min_words": 4, "min_title_ratio": 0.85, "max_tokens": 40,
                     "components": ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]},
 )
 def make_headline_parse(nlp: Language, name: str, min_words: int, min_title_ratio: float, max_tokens: int,
@@ -88,7 +92,7 @@ class HeadlineParse:
     morphology and the dependency tree of the copy replace the sentence's own.
     """
 
-    def __init__(self, nlp: Language, min_words: int = 4, min_title_ratio: float = 0.8, max_tokens: int = 40,
+    def __init__(self, nlp: Language, min_words: int = 4, min_title_ratio: float = 0.85, max_tokens: int = 40,
                  components: Sequence[str] = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
                  ) -> None:
         self.nlp = nlp
@@ -98,7 +102,9 @@ class HeadlineParse:
     def is_headline(self, sent: Span) -> bool:
         if len(sent) > self.max_tokens:
             return False
-        words = [t for t in sent[1:] if t.is_alpha and len(t) >= 4]
+        # title case leaves some prepositions lower-case; any other lower-case word counts against
+        # ("The others were Carlos Lobo and Juving Alexander Suazo Peralta" is no headline)
+        words = [t for t in sent[1:] if t.is_alpha and len(t) >= 4 and t.text not in TITLE_CASE_LOWER]
         if len(words) < self.min_words:
             return False
         return sum(1 for t in words if t.text[0].isupper()) / len(words) >= self.min_title_ratio

@@ -98,7 +98,8 @@ def rule_patterns(aliases: dict[str, Any], path: Path | None = None) -> list[dic
         {"label": "STATE", "pattern": [{"POS": "PROPN", "OP": "+"}, {"LOWER": {"IN": ["’s", "'s"]}}, mods, gov],
          "id": ""},
         {"label": "STATE", "pattern": [the, mods, gov, {"LOWER": "of"}, {"POS": "PROPN", "OP": "+"}], "id": ""},
-        # GUIDELINES §5: "the administration of Argentine President Mauricio Macri" is one STATE span
+        # GUIDELINES §3.1, leader-named governments: "the administration of Argentine President
+        # Mauricio Macri" is one STATE span
         {"label": "STATE", "pattern": [the, mods, gov, {"LOWER": "of"}, {"LOWER": {"IN": demonyms}},
                                        {"POS": "PROPN", "OP": "+"}], "id": ""},
         {"label": "STATE", "pattern": [the, {"ORTH": "State"}, {"LOWER": "of"}, {"POS": "PROPN", "OP": "+"}],
@@ -263,7 +264,8 @@ class EntityMerger:
 
     def _headline_fit(self, span: Span, heads: list[Span]) -> Span | None:
         """A NER guess inside a headline, checked against the headline's lower-cased re-parse: a
-        country name followed by common nouns is that STATE; a PERSON with no proper noun is none."""
+        country name followed by common nouns is that STATE; a PERSON made of verbs and function
+        words is none."""
         if not any(h.start <= span.start and span.end <= h.end for h in heads):
             return span
         from .normalise import exact_state
@@ -273,7 +275,9 @@ class EntityMerger:
             code = exact_state(doc[span.start:k].text)
             if code and all(t.pos_ in ("NOUN", "VERB", "ADJ", "ADV") for t in doc[k:span.end]):
                 return Span(doc, span.start, k, label="STATE", kb_id=code)
-        if span.label_ == "PERSON" and not any(t.pos_ == "PROPN" for t in span):
+        if span.label_ == "PERSON" and not any(t.pos_ in ("PROPN", "NOUN") for t in span):
+            # "New President to Push for ...": "push" is a verb. Nouns stay: lower-casing makes
+            # unknown surnames common nouns ("Cora Currier and Jesse Franzblau / The Intercept")
             return None
         return span
 
@@ -331,7 +335,7 @@ class EntityMerger:
         from .normalise import subnational_place
 
         if named and subnational_place(" ".join(t.text for t in named)):
-            # GUIDELINES §6.5: a provincial or federal-state government is ORG ("the Veracruz government")
+            # GUIDELINES §6.3: a provincial or federal-state government is ORG ("the Veracruz government")
             return Span(doc, span.start, span.end, label="ORG")
         if "’s" in words or "'s" in words:
             k = words.index("’s") if "’s" in words else words.index("'s")

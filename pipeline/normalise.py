@@ -81,7 +81,7 @@ def _subdivision_names() -> frozenset[str]:
 @lru_cache(maxsize=4096)
 def subnational_place(text: str) -> bool:
     """Is the mention a province or federal state (ISO 3166-2) and no country's name or metonym?
-    GUIDELINES §2: such places are LOC and their governments ORG, never STATE."""
+    GUIDELINES §2 and §6.3: such places are LOC and their governments ORG, never STATE."""
     folded = _fold(clean_mention(text))
     if exact_state(text) or exact_state(folded):
         return False

@@ -48,8 +48,11 @@ def test_headline_parse(nlp):
 
 
 def test_headline_detection_thresholds(nlp):
-    hp = HeadlineParse(nlp, min_words=4, min_title_ratio=0.8, max_tokens=40)
+    hp = HeadlineParse(nlp, min_words=4, min_title_ratio=0.85, max_tokens=40)
     for text, expected in [("Israeli History Repeats Itself in Bolivia", True),
+                           ("Guatemala to Sign Agreement with US to Trace Illegal Weapons", True),
+                           ("The others were Carlos Lobo in May and Juving Alexander Suazo Peralta in October.",
+                            False),  # names, but "others" and "were" are lower-case
                            ("Image: Omar Torres / AFP", False),  # too few long words
                            ("Mexico has long refused to recognize Palestinian statehood.", False),
                            ("Real journalism holds power accountable", False)]:
@@ -70,9 +73,25 @@ def test_merger_checks_ner_guesses_in_headlines(nlp):
     doc.ents = [Span(doc, 0, 2, label="STATE"), Span(doc, k, k + 2, label="PERSON"),
                 Span(doc, later, later + 2, label="ARMED_GROUP")]
     EntityMerger(["ner"], headline_names=True)(doc)
+    # (a PERSON guess made of verbs is dropped, see test_headline_person_guesses)
     # in the headline "Mexico Cartels" is the STATE plus a common noun; outside it the guess stands
     assert [(e.text, e.label_) for e in doc.ents] == [("Costa Rica", "STATE"), ("Mexico", "STATE"),
                                                       ("Mexico Cartels", "ARMED_GROUP")]
+
+
+def test_headline_person_guesses(nlp):
+    doc = LineBreakSentences()(nlp.make_doc("New President to Push for US Military Aid to Guatemala\n"
+                                            "Cora Currier and Jesse Franzblau / The Intercept Reporting Team\n"))
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    HeadlineParse(nlp)(doc)
+    assert len(doc.spans["headlines"]) == 2
+    words = [t.text for t in doc]
+    push, cora = words.index("Push"), words.index("Cora")
+    doc.ents = [Span(doc, push, push + 1, label="PERSON"), Span(doc, cora, cora + 2, label="PERSON")]
+    EntityMerger(["ner"], headline_names=True)(doc)
+    # "push" is a verb in the re-parse: no one; lower-cased surnames become nouns, so names stay
+    assert [(e.text, e.label_) for e in doc.ents] == [("Cora Currier", "PERSON")]
 
 
 def test_stash_moves_base_ents(nlp):
