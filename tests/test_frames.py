@@ -163,3 +163,21 @@ def test_rival_frames_and_floor_types(nlp):
     assert comp.decide(scored) == []
     comp.floor_types = None
     assert [r for _, r, _ in comp.decide(scored)] == ["AFFILIATION"]
+
+
+def test_a_frame_fixes_the_direction(nlp):
+    """The reverse of a frame hit is never that relation, whatever the classifier says."""
+    from pipeline.relations import RelationClassifier
+
+    comp = RelationClassifier(**relation_component_config(load_config("fast")))
+    doc = nlp("The Hidalgo government ordered rifles through SEDENA.")
+    hid, rifles, sedena = _spans(doc, "The Hidalgo government", "rifles", "SEDENA")
+    doc.ents = [Span(doc, hid.start, hid.end, label="ORG"), Span(doc, rifles.start, rifles.end, label="WEAPON"),
+                Span(doc, sedena.start, sedena.end, label="ORG")]
+    pairs = {(c.head.text, c.tail.text): c for c in comp.candidates(doc)}
+    forward = pairs[("SEDENA", "The Hidalgo government")]
+    backward = pairs[("The Hidalgo government", "SEDENA")]
+    assert "ARMS_TRANSFER" in forward.frames and "ARMS_TRANSFER" not in backward.frames
+    scored = [(backward, {"ARMS_TRANSFER": 0.9, "NONE": 0.1}), (forward, {"ARMS_TRANSFER": 0.2, "NONE": 0.8})]
+    decided = [(c.head.text, c.tail.text, r) for c, r, _ in comp.decide(scored)]
+    assert decided == [("SEDENA", "The Hidalgo government", "ARMS_TRANSFER")]  # floored, reverse suppressed
