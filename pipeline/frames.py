@@ -266,8 +266,18 @@ def sentence_roles(sent: Span, frames: Mapping[str, Mapping[str, Any]]) -> RoleT
             continue  # depends on the person mention, see affiliation_frame
         if spec.get("requires_labels") and not present & set(spec["requires_labels"]):
             continue
-        table[rtype] = [(h, t) for tok in sent for h, t in _roles(tok, spec) if h and t]
+        # only trigger words (and item modifiers, for "-supplied") can offer roles: skip the rest
+        # cheaply instead of testing every token against every lexicon
+        words = {w for key in _TRIGGER_KEYS for w in spec.get(key, ())}
+        maker = bool(spec.get("made_by_suffixes"))
+        toks = [t for t in sent if t.lemma_.lower() in words or (maker and t.dep_ in ("amod", "compound"))]
+        table[rtype] = [(h, t) for tok in toks for h, t in _roles(tok, spec) if h and t]
     return table
+
+
+# the lexicon keys whose words are triggers in _roles (light verbs only act through a trigger noun)
+_TRIGGER_KEYS = ("give_verbs", "get_verbs", "give_nouns", "get_nouns", "embedded_verbs", "refuge_verbs",
+                 "money_get_verbs")
 
 
 def match_frames(head: Span, tail: Span, roles: RoleTable, frames: Mapping[str, Mapping[str, Any]],
