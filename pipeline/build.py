@@ -120,7 +120,8 @@ def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations
                                             "strip_possessive": bool(ent_cfg.get("strip_possessive", False)),
                                             "leading_the_labels": list(ent_cfg.get("leading_the_labels", [])),
                                             "surname_consistency": bool(ent_cfg.get("surname_consistency", False)),
-                                            "headline_names": bool(ent_cfg.get("headline_names", False))})
+                                            "headline_names": bool(ent_cfg.get("headline_names", False)),
+                                            "drop_modifier_items": bool(ent_cfg.get("drop_modifier_items", False))})
     if "linker" in stages:
         nlp.add_pipe("secrel_linker", config=dict(cfg["linker"]))
     if with_relations and "relations" in stages:

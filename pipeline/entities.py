@@ -209,18 +209,18 @@ def add_ruler(nlp: Language, name: str = "secrel_ruler", spans_key: str = "ruler
     default_config={"priority": ["ner", "ruler", "base"], "ruler_key": "ruler", "base_key": "base_ents",
                     "base_label_map": DEFAULT_BASE_MAP, "norp_requires_state_alias": True,
                     "ruler_first_labels": [], "org_head_nouns": [], "person_titles": [],
-                    "country_names_are_states": False, "strip_possessive": False, "leading_the_labels": [], "surname_consistency": False,
-                    "headline_names": False},
+                    "country_names_are_states": False, "strip_possessive": False, "leading_the_labels": [],
+                    "surname_consistency": False, "headline_names": False, "drop_modifier_items": False},
 )
 def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key: str, base_key: str,
                        base_label_map: dict[str, str], norp_requires_state_alias: bool,
                        ruler_first_labels: list[str], org_head_nouns: list[str],
                        person_titles: list[str], country_names_are_states: bool,
                        strip_possessive: bool, leading_the_labels: list[str], headline_names: bool,
-                       surname_consistency: bool) -> "EntityMerger":
+                       surname_consistency: bool, drop_modifier_items: bool) -> "EntityMerger":
     return EntityMerger(priority, ruler_key, base_key, base_label_map, norp_requires_state_alias, ruler_first_labels,
                         org_head_nouns, person_titles, country_names_are_states, strip_possessive,
-                        leading_the_labels, surname_consistency, headline_names)
+                        leading_the_labels, surname_consistency, headline_names, drop_modifier_items)
 
 
 class EntityMerger:
@@ -231,7 +231,8 @@ class EntityMerger:
                  ruler_first_labels: Iterable[str] = (), org_head_nouns: Iterable[str] = (),
                  person_titles: Iterable[str] = (), country_names_are_states: bool = False,
                  strip_possessive: bool = False, leading_the_labels: Iterable[str] = (),
-                 surname_consistency: bool = False, headline_names: bool = False) -> None:
+                 surname_consistency: bool = False, headline_names: bool = False,
+                 drop_modifier_items: bool = False) -> None:
         unknown = set(priority) - {"rules", "ner", "ruler", "base"}
         if unknown:
             raise ValueError(f"unknown entity sources in priority: {sorted(unknown)}")
@@ -261,6 +262,9 @@ class EntityMerger:
         # in a title-case headline (marked by secrel_headline_parse) the NER takes capitals for
         # names: "Mexico Cartels", "Brazilian Gangs" are a STATE and a common noun
         self.headline_names = headline_names
+        # a lower-case WEAPON/SURVEILLANCE word that only modifies a noun names no item ("weapons
+        # laws", "arms trafficking")
+        self.drop_modifier_items = drop_modifier_items
 
     def _headline_fit(self, span: Span, heads: list[Span]) -> Span | None:
         """A NER guess inside a headline, checked against the headline's lower-cased re-parse: a
@@ -321,7 +325,7 @@ class EntityMerger:
         """Apply the span rules of GUIDELINES §3.1 to a government-phrase match."""
         if span.label_ == "_BLOCK":
             return span
-        from .normalise import exact_state, resolve_state
+        from .normalise import exact_state, resolve_state, subnational_place
 
         if any(t.dep_ in ("compound", "amod", "nmod") and t.head.i >= span.end for t in (span.root, span[-1])):
             return None  # used as a modifier: "government officials", "Israeli military equipment"
@@ -332,8 +336,6 @@ class EntityMerger:
         if not named and words[0] != "the" and (span.root.tag_ == "NNS" or (
                 span.start > 0 and doc[span.start - 1].lower_ in ("a", "an"))):
             return None  # "governments in the region", "a government that": generic, not annotated
-        from .normalise import subnational_place
-
         if named and subnational_place(" ".join(t.text for t in named)):
             # GUIDELINES §6.3: a provincial or federal-state government is ORG ("the Veracruz government")
             return Span(doc, span.start, span.end, label="ORG")
@@ -371,7 +373,7 @@ class EntityMerger:
         if span.label_ in ("STATE", "PERSON", "LOC") and span.root.lemma_.lower() in self.org_head_nouns \
                 and span.root.i == span.end - 1:
             return Span(doc, span.start, span.end, label="ORG", kb_id=span.kb_id_)
-        if span.label_ in ("WEAPON", "SURVEILLANCE") and self.country_names_are_states and span.text.islower() \
+        if span.label_ in ("WEAPON", "SURVEILLANCE") and self.drop_modifier_items and span.text.islower() \
                 and span[-1].dep_ in ("compound", "nmod", "amod") and span[-1].head.i >= span.end:
             return Span(doc, span.start, span.start)  # "weapons laws", "arms trafficking": a modifier, no item
         if self.person_titles and span.label_ == "PERSON" \

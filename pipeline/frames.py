@@ -56,10 +56,10 @@ def _agents(verb: Token) -> list[Token]:
         out = [c for c in gov.children if c.dep_ in _SUBJ + ("nsubjpass",)]
     if verb.dep_ == "relcl":
         out = [t for t in out if t.tag_ not in ("WP", "WDT")]  # "who", "which": the antecedent acts
-    if not out and verb.dep_ == "relcl":
-        out = [verb.head]
-        if verb.head.dep_ == "appos":  # "X -- another ETA leader who fled to Venezuela"
-            out.append(verb.head.head)
+        if not out:
+            out = [verb.head]
+            if verb.head.dep_ == "appos":  # "X -- another ETA leader who fled to Venezuela"
+                out.append(verb.head.head)
     # a generic agent stands for its modifier: "Israeli firms", "U.S. gunmakers"
     return _stand_ins(out)
 

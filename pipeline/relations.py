@@ -113,7 +113,8 @@ def _bucket(n: int) -> str:
 
 
 def with_frames(cands: list[Candidate], frames: dict[str, dict[str, Any]]) -> list[Candidate]:
-    """The candidates with their frame hits filled in (sentence roles computed once per sentence)."""
+    """The candidates with their frame hits and rival frames filled in (sentence roles computed once
+    per sentence)."""
     if not frames:
         return cands
     tables: dict[int, Any] = {}

@@ -60,12 +60,16 @@ def test_headline_detection_thresholds(nlp):
         assert hp.is_headline(doc[:]) is expected, text
 
 
-def test_merger_checks_ner_guesses_in_headlines(nlp):
-    doc = LineBreakSentences()(nlp.make_doc("Costa Rica Says Mexico Cartels are Recruiting Local Groups\n"
-                                            "Mexico Cartels is a band."))
+def _headline_doc(nlp, text):
+    """``text`` parsed as the pipeline does: line-break sentences, the base model, the headline re-parse."""
+    doc = LineBreakSentences()(nlp.make_doc(text))
     for _, proc in nlp.pipeline:
         doc = proc(doc)
-    HeadlineParse(nlp)(doc)
+    return HeadlineParse(nlp)(doc)
+
+
+def test_merger_checks_ner_guesses_in_headlines(nlp):
+    doc = _headline_doc(nlp, "Costa Rica Says Mexico Cartels are Recruiting Local Groups\nMexico Cartels is a band.")
     assert [(s.start, s.end) for s in doc.spans["headlines"]] == [(0, 10)]
     words = [t.text for t in doc]
     k = words.index("Mexico")
@@ -80,11 +84,8 @@ def test_merger_checks_ner_guesses_in_headlines(nlp):
 
 
 def test_headline_person_guesses(nlp):
-    doc = LineBreakSentences()(nlp.make_doc("New President to Push for US Military Aid to Guatemala\n"
-                                            "Cora Currier and Jesse Franzblau / The Intercept Reporting Team\n"))
-    for _, proc in nlp.pipeline:
-        doc = proc(doc)
-    HeadlineParse(nlp)(doc)
+    doc = _headline_doc(nlp, "New President to Push for US Military Aid to Guatemala\n"
+                             "Cora Currier and Jesse Franzblau / The Intercept Reporting Team\n")
     assert len(doc.spans["headlines"]) == 2
     words = [t.text for t in doc]
     push, cora = words.index("Push"), words.index("Cora")
@@ -185,7 +186,7 @@ def test_merger_drops_item_words_used_as_modifiers(nlp):
     words = [t.text for t in doc]
     w, a = words.index("weapons"), words.index("arms")
     doc.ents = [Span(doc, w, w + 1, label="WEAPON"), Span(doc, a, a + 1, label="WEAPON")]
-    EntityMerger(["ner"], country_names_are_states=True, leading_the_labels=["WEAPON"])(doc)
+    EntityMerger(["ner"], drop_modifier_items=True, leading_the_labels=["WEAPON"])(doc)
     # "weapons" only modifies "laws": no item; "the arms" is the whole noun phrase
     assert [(e.text, e.label_) for e in doc.ents] == [("the arms", "WEAPON")]
 
