@@ -121,7 +121,9 @@ def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations
                                             "leading_the_labels": list(ent_cfg.get("leading_the_labels", [])),
                                             "surname_consistency": bool(ent_cfg.get("surname_consistency", False)),
                                             "headline_names": bool(ent_cfg.get("headline_names", False)),
-                                            "drop_modifier_items": bool(ent_cfg.get("drop_modifier_items", False))})
+                                            "drop_modifier_items": bool(ent_cfg.get("drop_modifier_items", False)),
+                                            **{k: bool(ent_cfg.get(k, False)) for k in
+                                               ("states_need_a_country", "alias_is_person", "person_needs_name")}})
     if "linker" in stages:
         nlp.add_pipe("secrel_linker", config=dict(cfg["linker"]))
     if with_relations and "relations" in stages:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -75,6 +76,10 @@ GOV_MODIFIERS = ["military", "new", "former", "current", "previous", "succeeding
 
 
 # a compass word modifying a country makes a region of it (LOC): "northern Mexico"
+# a place named as where something happens, not as an actor
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "around", "across", "throughout", "inside", "within"})
+_NOT_A_NAME = re.compile(r"[()\[\]/:\d]")
+
 DIRECTIONS = ["northern", "southern", "eastern", "western", "northeastern", "northwestern", "southeastern",
               "southwestern", "central", "north", "south", "east", "west"]
 
@@ -202,6 +207,14 @@ def add_ruler(nlp: Language, name: str = "secrel_ruler", spans_key: str = "ruler
     return ruler
 
 
+def _located_capital(span: Span) -> bool:
+    """A capital named as the place where something happens ("arrested in Buenos Aires")."""
+    from .normalise import state_metonym
+
+    root = span.root
+    return state_metonym(span.text) and root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS
+
+
 @Language.factory(
     "secrel_entities",
     requires=["doc.ents", "doc.spans"],
@@ -210,17 +223,21 @@ def add_ruler(nlp: Language, name: str = "secrel_ruler", spans_key: str = "ruler
                     "base_label_map": DEFAULT_BASE_MAP, "norp_requires_state_alias": True,
                     "ruler_first_labels": [], "org_head_nouns": [], "person_titles": [],
                     "country_names_are_states": False, "strip_possessive": False, "leading_the_labels": [],
-                    "surname_consistency": False, "headline_names": False, "drop_modifier_items": False},
+                    "surname_consistency": False, "headline_names": False, "drop_modifier_items": False,
+                    "states_need_a_country": False, "alias_is_person": False, "person_needs_name": False},
 )
 def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key: str, base_key: str,
                        base_label_map: dict[str, str], norp_requires_state_alias: bool,
                        ruler_first_labels: list[str], org_head_nouns: list[str],
                        person_titles: list[str], country_names_are_states: bool,
                        strip_possessive: bool, leading_the_labels: list[str], headline_names: bool,
-                       surname_consistency: bool, drop_modifier_items: bool) -> "EntityMerger":
+                       surname_consistency: bool, drop_modifier_items: bool, states_need_a_country: bool,
+                       alias_is_person: bool, person_needs_name: bool) -> "EntityMerger":
     return EntityMerger(priority, ruler_key, base_key, base_label_map, norp_requires_state_alias, ruler_first_labels,
                         org_head_nouns, person_titles, country_names_are_states, strip_possessive,
-                        leading_the_labels, surname_consistency, headline_names, drop_modifier_items)
+                        leading_the_labels, surname_consistency, headline_names, drop_modifier_items,
+                        states_need_a_country=states_need_a_country, alias_is_person=alias_is_person,
+                        person_needs_name=person_needs_name)
 
 
 class EntityMerger:
@@ -232,7 +249,8 @@ class EntityMerger:
                  person_titles: Iterable[str] = (), country_names_are_states: bool = False,
                  strip_possessive: bool = False, leading_the_labels: Iterable[str] = (),
                  surname_consistency: bool = False, headline_names: bool = False,
-                 drop_modifier_items: bool = False) -> None:
+                 drop_modifier_items: bool = False, *, states_need_a_country: bool = False,
+                 alias_is_person: bool = False, person_needs_name: bool = False) -> None:
         unknown = set(priority) - {"rules", "ner", "ruler", "base"}
         if unknown:
             raise ValueError(f"unknown entity sources in priority: {sorted(unknown)}")
@@ -265,6 +283,16 @@ class EntityMerger:
         # a lower-case WEAPON/SURVEILLANCE word that only modifies a noun names no item ("weapons
         # laws", "arms trafficking")
         self.drop_modifier_items = drop_modifier_items
+        # SCHEMA: a STATE's kb_id is an ISO code, so a proper name that is no country, metonym or
+        # government phrase ("Houston", "Ardon") is no STATE: it takes the base NER's label for the
+        # same span, or is dropped; a capital named as a location ("arrested in Buenos Aires") is
+        # a LOC, not the government it can stand for. Acronyms are left alone ("the GOH", "USG")
+        self.states_need_a_country = states_need_a_country
+        # GUIDELINES §4.1: an alias ("alias 'El Cepillo'") is a PERSON mention
+        self.alias_is_person = alias_is_person
+        # a PERSON span holding brackets, slashes, colons or digits, or glued to a slash, is no name
+        # (cable headers: "DECL: 10/01/2018", "WHA/CEN", "(a),(b)")
+        self.person_needs_name = person_needs_name
 
     def _headline_fit(self, span: Span, heads: list[Span]) -> Span | None:
         """A NER guess inside a headline, checked against the headline's lower-cased re-parse: a
@@ -356,6 +384,20 @@ class EntityMerger:
         doc = span.doc
         if self.strip_possessive and len(span) > 1 and doc[span.end - 1].lower_ in ("'s", "’s", "'", "’"):
             span = Span(doc, span.start, span.end - 1, label=span.label_, kb_id=span.kb_id_)
+        if self.states_need_a_country and span.label_ == "STATE":
+            checked = self._state_check(span)
+            if checked is None:
+                return Span(doc, span.start, span.start)
+            span = checked
+        if self.alias_is_person and span.label_ != "PERSON" and span.start > 0:
+            k = span.start - 1
+            while k > 0 and doc[k].is_quote:
+                k -= 1
+            if doc[k].lower_ == "alias" and span.text[:1].isupper():
+                return Span(doc, span.start, span.end, label="PERSON")
+        if self.person_needs_name and span.label_ == "PERSON" and (_NOT_A_NAME.search(span.text) or "/" in (
+                doc.text[max(0, span.start_char - 1):span.start_char] + doc.text[span.end_char:span.end_char + 1])):
+            return Span(doc, span.start, span.start)
         if self.country_names_are_states and span.label_ == "STATE":
             from .normalise import subnational_place
 
@@ -368,7 +410,7 @@ class EntityMerger:
             from .normalise import exact_state
 
             code = exact_state(span.text)
-            if code:
+            if code and not (self.states_need_a_country and _located_capital(span)):
                 return Span(doc, span.start, span.end, label="STATE", kb_id=code)
         if span.label_ in ("STATE", "PERSON", "LOC") and span.root.lemma_.lower() in self.org_head_nouns \
                 and span.root.i == span.end - 1:
@@ -389,6 +431,31 @@ class EntityMerger:
                     and not all(t.lower_.rstrip(".") in self.person_titles for t in rest):
                 return Span(doc, k, span.end, label="PERSON")
         return span
+
+    def _state_check(self, span: Span) -> Span | None:
+        """A STATE span that names a country, else its base-NER label, else None (see __init__)."""
+        from .normalise import exact_state, government_words, resolve_state, subnational_place
+
+        doc = span.doc
+        if any(t.lower_ in government_words() for t in span):
+            return span
+        if resolve_state(span.text) or exact_state(span.text):
+            return Span(doc, span.start, span.end, label="LOC") if _located_capital(span) else span
+        names = [t for t in span if t.is_alpha]
+        if not names or any(t.is_upper for t in names) or not all(t.is_title or t.is_lower for t in names) \
+                or not any(t.is_title for t in names):
+            return span  # acronyms and odd casing: no evidence either way
+        if subnational_place(span.text):
+            return Span(doc, span.start, span.end, label="LOC")
+        for b in doc.spans[self.base_key] if self.base_key in doc.spans else []:
+            if b.start <= span.root.i < b.end:
+                label = "LOC" if b.label_ in ("GPE", "LOC", "FAC") else self.base_label_map.get(b.label_)
+                if label and label != "STATE":
+                    return Span(doc, span.start, span.end, label=label)
+                break
+        if all(t.pos_ == "PROPN" for t in names):
+            return Span(doc, span.start, span.end, label="LOC")  # a place name the NER took for a country
+        return None
 
     def _with_the(self, span: Span) -> Span:
         doc = span.doc

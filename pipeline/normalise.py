@@ -57,6 +57,18 @@ def exact_state(text: str) -> str | None:
         return None
 
 
+def government_words() -> frozenset[str]:
+    """Words that make a mention a government phrase ("regime", "junta", "administration")."""
+    return _state_tables()[2]
+
+
+@lru_cache(maxsize=4096)
+def state_metonym(text: str) -> bool:
+    """Is the whole mention a capital-city metonym of a state ("Washington", "Buenos Aires")?"""
+    al = load_state_aliases()
+    return clean_mention(text) in al["metonyms"]
+
+
 def _fold(text: str) -> str:
     import unicodedata
 

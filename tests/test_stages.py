@@ -191,6 +191,51 @@ def test_merger_drops_item_words_used_as_modifiers(nlp):
     assert [(e.text, e.label_) for e in doc.ents] == [("the arms", "WEAPON")]
 
 
+def _tagged(nlp, text, ents, base=()):
+    """A parsed doc with NER guesses (and base-NER spans) given as (word, n_words, label)."""
+    doc = nlp(text)
+    words = [t.text for t in doc]
+
+    def spans(items):
+        return [Span(doc, words.index(w), words.index(w) + n, label=lab) for w, n, lab in items]
+
+    doc.spans["base_ents"] = spans(base)
+    doc.ents = spans(ents)
+    return doc
+
+
+def test_merger_states_need_a_country(nlp):
+    doc = _tagged(nlp, "Ardon met Houston officials and the GOH in Ecuador.",
+                  [("Ardon", 1, "STATE"), ("Houston", 1, "STATE"), ("GOH", 1, "STATE"), ("Ecuador", 1, "STATE")],
+                  base=[("Ardon", 1, "PERSON")])
+    EntityMerger(["ner"], country_names_are_states=True, states_need_a_country=True)(doc)
+    # a name that is no country takes the base NER's label, else LOC when it is a proper noun;
+    # acronyms ("the GOH": Government of Honduras) and countries stay STATE
+    assert [(e.text, e.label_) for e in doc.ents] == [("Ardon", "PERSON"), ("Houston", "LOC"), ("GOH", "STATE"),
+                                                      ("Ecuador", "STATE")]
+    off = _tagged(nlp, "Ardon met Houston officials.", [("Ardon", 1, "STATE")], base=[("Ardon", 1, "PERSON")])
+    EntityMerger(["ner"], country_names_are_states=True)(off)
+    assert [(e.text, e.label_) for e in off.ents] == [("Ardon", "STATE")]  # the rule is off by default
+
+
+def test_merger_capital_as_location(nlp):
+    doc = _tagged(nlp, "He was arrested in Buenos Aires. Washington sent aid.",
+                  [("Buenos", 2, "STATE"), ("Washington", 1, "STATE")])
+    EntityMerger(["ner"], country_names_are_states=True, states_need_a_country=True)(doc)
+    # a capital is the government only where it acts, not where something happens
+    assert [(e.text, e.label_) for e in doc.ents] == [("Buenos Aires", "LOC"), ("Washington", "STATE")]
+
+
+def test_merger_alias_and_non_names(nlp):
+    doc = _tagged(nlp, 'Henry Lopez, alias "Mi Sangre," signed. DECL: 10/01/2018 Director WHA/CEN told (Juan Diaz).',
+                  [("Henry", 2, "PERSON"), ("Mi", 2, "ORG"), ("DECL", 2, "PERSON"), ("WHA", 1, "PERSON"),
+                   ("Juan", 2, "PERSON")])
+    EntityMerger(["ner"], alias_is_person=True, person_needs_name=True)(doc)
+    # an alias is a PERSON; cable-header codes are no names, a name in brackets is
+    assert [(e.text, e.label_) for e in doc.ents] == [("Henry Lopez", "PERSON"), ("Mi Sangre", "PERSON"),
+                                                      ("Juan Diaz", "PERSON")]
+
+
 def test_merger_leading_the(nlp):
     doc = nlp("The FARC met the Israeli firms.")
     doc.ents = [Span(doc, 1, 2, label="ARMED_GROUP"), Span(doc, 4, 5, label="STATE")]
