@@ -26,7 +26,13 @@ The lexicon of every frame is data, not code: ``pipeline/data/relation_frames.js
 - ``refuge_verbs``: tail = agent, head = the *to*/*in* object ("fled to Israel");
 - ``made_by_suffixes``: "U.S.-supplied weapons" names the supplier of whoever holds the item;
 - ``requires_labels``: the sentence must hold an entity with one of these labels (an item);
-- ``title_nouns`` (AFFILIATION only): post nouns tying a PERSON to an organisation.
+- ``title_nouns`` (AFFILIATION only): post nouns tying a PERSON to an organisation;
+- ``source_verbs`` (AFFILIATION only): reporting verbs whose subject is cited as a source
+  ("La Tercera reported"); a cited source is no organisation of the sentence's people unless a
+  title frame ties them (:func:`attribution_source`);
+- ``member_verbs`` (AFFILIATION only): verbs of hiring and dismissing; any other verb whose
+  subject is the organisation and whose object is the person ("the court indicted X") says
+  nothing of membership, nor does a coordination ("X and the ministry") (:func:`acted_upon`).
 
 ``sentence_roles`` finds every trigger's role pairs once per sentence; ``match_frames`` then
 checks a candidate pair against them.
@@ -50,9 +56,11 @@ def _agents(verb: Token) -> list[Token]:
         if c.dep_ == "agent":
             out += [g for g in c.children if g.dep_ == "pobj"]
     gov = verb.head
-    if verb.dep_ == "pcomp" and gov.dep_ == "prep":  # "accused of selling": the accused sold
+    if verb.dep_ == "pcomp" and gov.dep_ in ("prep", "conj"):  # "accused of selling": the accused sold
+        while gov.dep_ == "conj" and gov.head.i != gov.i:  # "accused of X and of selling"
+            gov = gov.head
         gov = gov.head
-    if not out and verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and gov is not verb:
+    if not out and verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and gov.i != verb.i:
         out = [c for c in gov.children if c.dep_ in _SUBJ + ("nsubjpass",)]
     if verb.dep_ == "relcl":
         out = [t for t in out if t.tag_ not in ("WP", "WDT")]  # "who", "which": the antecedent acts
@@ -75,7 +83,7 @@ def _governing_verb(noun: Token) -> Token | None:
     ("spent $3 billion on aid", "receive $5 million in aid")."""
     tok = noun
     for _ in range(4):
-        if tok.dep_ not in ("dobj", "nsubjpass", "attr", "pobj", "prep") or tok.head is tok:
+        if tok.dep_ not in ("dobj", "nsubjpass", "attr", "pobj", "prep") or tok.head.i == tok.i:
             return None
         tok = tok.head
         if tok.pos_ in ("VERB", "AUX"):
@@ -121,8 +129,9 @@ def _in(span: Span, toks: Iterable[Token]) -> bool:
         for _ in range(6):
             if r.dep_ in ("conj", "nmod", "compound", "appos"):
                 r = r.head
-            elif r.dep_ == "pobj" and r.head.lower_ in ("including", "like") and r.head.head is not r.head:
-                r = r.head.head
+            elif r.dep_ == "pobj" and r.head.head.i != r.head.i and (r.head.lower_ in ("including", "like") or (
+                    r.head.lower_ == "as" and any(c.lower_ == "such" for c in r.head.children))):
+                r = r.head.head  # "groups including / like / such as the Zetas"
             else:
                 break
             if r.i in ids:
@@ -192,9 +201,13 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
                      for g in c.children if g.dep_ == "pobj"]
             if verb is not None:
                 tails = tails + _preps(verb, to)
-            for acl in (c for c in trigger.children if c.dep_ == "acl" and c.lemma_.lower() in light_give):
-                # "the aid granted by the United States to the region"
-                yield _agents(acl), _preps(acl, to)
+            owner = trigger.head.head if trigger.dep_ == "pobj" and trigger.head.lower_ == "in" else None
+            acl_hosts = [trigger] + ([owner] if owner is not None and owner.ent_type_ == "MONEY" else [])
+            for acl in (c for h in acl_hosts for c in h.children
+                        if c.dep_ == "acl" and c.lemma_.lower() in light_give):
+                # "the aid granted by the United States to the region", "$36 million in U.S. aid,
+                # granted to Nicaragua": the giver is the by-agent or the noun's modifier
+                yield _agents(acl) + mods, _preps(acl, to)
             heads = mods
             if spec.get("noun_mods_role") == "tail":
                 heads, tails = [], tails + mods
@@ -251,6 +264,41 @@ def _organisations(title: Token) -> list[Token]:
 def affiliation_frame(person: Span, org: Span, titles: set[str]) -> bool:
     """Does ``person`` hold a post in ``org`` by the syntax of the sentence?"""
     return any(_in(org, _organisations(t)) for t in _title_tokens(person, titles))
+
+
+def attribution_source(span: Span, source_verbs: Iterable[str]) -> bool:
+    """Is the mention cited as the source of the sentence's information ("according to El Nuevo
+    Herald", "La Tercera reported", "told the AP")? Naming a source says nothing of who works
+    for it."""
+    r = span.root
+    if r.dep_ == "pobj" and r.head.lower_ == "to" and r.head.head.lower_ == "according":
+        return True
+    verbs = set(source_verbs)
+    if r.dep_ in ("nsubj", "agent", "pobj") and r.head.lemma_.lower() in verbs:
+        return True  # "La Tercera reported", "reported by the AP" (through the agent's pobj below)
+    if r.dep_ == "pobj" and r.head.dep_ == "agent" and r.head.head.lemma_.lower() in verbs:
+        return True
+    return r.dep_ in ("dobj", "dative") and r.head.lemma_.lower() == "tell"
+
+
+def acted_upon(person: Span, org: Span, member_verbs: Iterable[str]) -> bool:
+    """Is the person only a fellow participant of the organisation, or the object of what it does
+    ("Duarte and the Veracruz government embezzled", "the court indicted X", "X was arrested by
+    the police")? Neither says the person belongs to it, unless the verb is one of hiring,
+    appointing or dismissing (``member_verbs``)."""
+    p, o = person.root, org.root
+    if o.i in {t.i for t in p.conjuncts} or p.i in {t.i for t in o.conjuncts}:
+        return True
+    objs = [p] + [c for c in (p.head,) if p.dep_ == "conj"]  # "indicted X and Y"
+    for tok in objs:
+        verb = tok.head
+        if verb.lemma_.lower() in set(member_verbs):
+            continue
+        if tok.dep_ == "dobj" and o.dep_ == "nsubj" and o.head.i == verb.i:
+            return True
+        if tok.dep_ == "nsubjpass" and o.dep_ == "pobj" and o.head.dep_ == "agent" and o.head.head.i == verb.i:
+            return True
+    return False
 
 
 RoleTable = dict[str, list[tuple[list[Token], list[Token]]]]

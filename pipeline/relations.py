@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .frames import match_frames, sentence_roles
+from .frames import acted_upon, attribution_source, match_frames, sentence_roles
 from .records import Relation, ensure_extensions, make_attrs, span_key
 from .schema import RELATION_TYPES, allowed_types
 
@@ -381,6 +381,8 @@ class RelationClassifier:
                 probs = {**probs, **{r: max(probs.get(r, 0.0), self.frame_floor) for r in floored}}
             types = [r for r in cand.types if r in cand.frames
                      or (span_key(cand.tail), span_key(cand.head), r) not in framed]
+            if "AFFILIATION" in types and "AFFILIATION" not in cand.frames and self._not_a_member(cand):
+                types.remove("AFFILIATION")
             if not types:
                 continue
             rtype, p = max(((r, probs.get(r, 0.0)) for r in types), key=lambda x: (x[1], x[0]))
@@ -392,6 +394,16 @@ class RelationClassifier:
         if self.propagate_conjuncts:
             self._propagate(scored, best)
         return sorted(best.values(), key=lambda x: (x[0].head.start, x[0].tail.start, x[1]))
+
+    def _not_a_member(self, cand: Candidate) -> bool:
+        """Syntax that rules AFFILIATION out: the tail is an ORG cited as a source, or the person is
+        acted upon by the tail or coordinated with it (frames.attribution_source, frames.acted_upon)."""
+        spec = self.frames.get("AFFILIATION", {})
+        verbs = spec.get("source_verbs")
+        if verbs and cand.tail.label_ == "ORG" and attribution_source(cand.tail, verbs):
+            return True
+        members = spec.get("member_verbs")
+        return members is not None and acted_upon(cand.head, cand.tail, members)
 
     @staticmethod
     def _conjuncts(span: Span) -> set[int]:
@@ -415,7 +427,9 @@ class RelationClassifier:
                     pair = (span_key(other), span_key(cand.tail)) if role == "head" else \
                         (span_key(cand.head), span_key(other))
                     new = by_pair.get(pair)
-                    if new is None or rtype not in new.types:
+                    # a conjunct with its own frame of the type is not covered ("X, president of
+                    # Bolivia, and Y, president of Venezuela": Y's post is in Venezuela)
+                    if new is None or rtype not in new.types or rtype in new.rivals:
                         continue
                     key = (rtype, frozenset(pair))
                     if key not in best:

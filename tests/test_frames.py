@@ -181,3 +181,77 @@ def test_a_frame_fixes_the_direction(nlp):
     scored = [(backward, {"ARMS_TRANSFER": 0.9, "NONE": 0.1}), (forward, {"ARMS_TRANSFER": 0.2, "NONE": 0.8})]
     decided = [(c.head.text, c.tail.text, r) for c, r, _ in comp.decide(scored)]
     assert decided == [("SEDENA", "The Hidalgo government", "ARMS_TRANSFER")]  # floored, reverse suppressed
+
+
+# session 4 frame extensions (chosen on the shared-corpus development sets)
+EXTENDED_4 = [
+    # "accused of X and of providing": the agent passes through a conjoined preposition
+    ("Ruritanian officials were accused of helping the rebels and of providing the Freedonian police with rifles.",
+     "Ruritanian", "the Freedonian police", "ARMS_TRANSFER", True),
+    # an example introduced by "such as" fills the role of the noun it illustrates
+    ("Ruritania sold rifles to criminal groups such as the Zetas.", "Ruritania", "the Zetas", "ARMS_TRANSFER", True),
+]
+
+
+@pytest.mark.parametrize("text,head,tail,rtype,fires", EXTENDED_4)
+def test_extended_frame_session_4(nlp, frames, text, head, tail, rtype, fires):
+    test_frame(nlp, frames, text, head, tail, rtype, fires)
+
+
+def test_aid_sum_granted_to_a_recipient(nlp, frames):
+    """ "$36 million in Ruritanian aid, granted to Freedonia": the aid's modifier gave it."""
+    doc = nlp("Supporting the navy is $36 million in Ruritanian military aid, granted to Freedonia since 2007.")
+    h, t = _spans(doc, "Ruritanian", "Freedonia")
+    money = doc.char_span(doc.text.index("$36"), doc.text.index(" in Ruritanian"))
+    doc.ents = [Span(doc, money.start, money.end, label="MONEY")]
+    assert frame_types(h, t, doc[:], frames, ["SECURITY_AID"]) == {"SECURITY_AID"}
+
+
+@pytest.mark.parametrize("text,org,expected", [
+    ("According to El Diario, Pedro Gomez fled.", "El Diario", True),
+    ("La Tercera reported that Pedro Gomez fled.", "La Tercera", True),
+    ("Pedro Gomez told the AP that he fled.", "the AP", True),
+    ("The ministry said that Pedro Gomez fled.", "The ministry", False),  # "say" is no citation verb
+    ("Pedro Gomez joined La Tercera in May.", "La Tercera", False),
+])
+def test_attribution_source(nlp, frames, text, org, expected):
+    from pipeline.frames import attribution_source
+
+    doc = nlp(text)
+    (o,) = _spans(doc, org)
+    assert attribution_source(o, frames["AFFILIATION"]["source_verbs"]) is expected
+
+
+@pytest.mark.parametrize("text,person,org,expected", [
+    ("The court indicted Pedro Gomez and Juan Diaz.", "Juan Diaz", "The court", True),
+    ("Pedro Gomez was arrested by the Freedonian police.", "Pedro Gomez", "the Freedonian police", True),
+    ("Pedro Gomez and the Freedonian police stole the money.", "Pedro Gomez", "the Freedonian police", True),
+    ("The ministry appointed Pedro Gomez in May.", "Pedro Gomez", "The ministry", False),  # hiring: a member
+    ("Pedro Gomez leads the Freedonian police.", "Pedro Gomez", "the Freedonian police", False),
+])
+def test_acted_upon(nlp, frames, text, person, org, expected):
+    from pipeline.frames import acted_upon
+
+    doc = nlp(text)
+    p, o = _spans(doc, person, org)
+    assert acted_upon(p, o, frames["AFFILIATION"]["member_verbs"]) is expected
+
+
+def test_affiliation_vetoes_and_conjunct_rivals(nlp):
+    """decide() drops AFFILIATION for a cited source, and conjunct propagation stops at a conjunct
+    whose own title frame names another organisation."""
+    from pipeline.relations import RelationClassifier
+
+    comp = RelationClassifier(**relation_component_config(load_config("fast")))
+    doc = nlp("According to El Diario, Pedro Gomez, president of Freedonia, and Juan Diaz, president of Ruritania, met.")
+    names = ("El Diario", "Pedro Gomez", "Freedonia", "Juan Diaz", "Ruritania")
+    labels = ("ORG", "PERSON", "STATE", "PERSON", "STATE")
+    doc.ents = [Span(doc, s.start, s.end, label=lab) for s, lab in zip(_spans(doc, *names), labels)]
+    pairs = {(c.head.text, c.tail.text): c for c in comp.candidates(doc)}
+    scored = [(pairs[("Pedro Gomez", "Freedonia")], {"AFFILIATION": 0.9, "NONE": 0.1}),
+              (pairs[("Juan Diaz", "Ruritania")], {"AFFILIATION": 0.9, "NONE": 0.1}),
+              (pairs[("Pedro Gomez", "El Diario")], {"AFFILIATION": 0.9, "NONE": 0.1}),
+              (pairs[("Juan Diaz", "Freedonia")], {"AFFILIATION": 0.1, "NONE": 0.9}),
+              (pairs[("Pedro Gomez", "Ruritania")], {"AFFILIATION": 0.1, "NONE": 0.9})]
+    decided = sorted((c.head.text, c.tail.text) for c, r, _ in comp.decide(scored))
+    assert decided == [("Juan Diaz", "Ruritania"), ("Pedro Gomez", "Freedonia")]
