@@ -32,7 +32,10 @@ The lexicon of every frame is data, not code: ``pipeline/data/relation_frames.js
   title frame ties them (:func:`attribution_source`);
 - ``member_verbs`` (AFFILIATION only): verbs of hiring and dismissing; any other verb whose
   subject is the organisation and whose object is the person ("the court indicted X") says
-  nothing of membership, nor does a coordination ("X and the ministry") (:func:`acted_upon`).
+  nothing of membership, nor does a coordination ("X and the ministry") (:func:`acted_upon`);
+- ``private_roles`` (AFFILIATION only): roles outside any government; a STATE that only
+  qualifies one of them, or another entity, is no organisation of the person
+  (:func:`nationality_only`).
 
 ``sentence_roles`` finds every trigger's role pairs once per sentence; ``match_frames`` then
 checks a candidate pair against them.
@@ -273,6 +276,13 @@ def attribution_source(span: Span, source_verbs: Iterable[str]) -> bool:
     r = span.root
     if r.dep_ == "pobj" and r.head.lower_ == "to" and r.head.head.lower_ == "according":
         return True
+    # "according to Spanish news agency El Confidencial, X ...": the phrase up to the next
+    # punctuation, however the parser attached it
+    doc, k = span.doc, span.start - 1
+    while k > span.sent.start and not (doc[k].is_punct or doc[k].pos_ in ("VERB", "AUX")):
+        k -= 1
+    if k > span.sent.start and doc[k].lower_ == "to" and doc[k - 1].lower_ == "according":
+        return True
     verbs = set(source_verbs)
     if r.dep_ in ("nsubj", "agent", "pobj") and r.head.lemma_.lower() in verbs:
         return True  # "La Tercera reported", "reported by the AP" (through the agent's pobj below)
@@ -299,6 +309,19 @@ def acted_upon(person: Span, org: Span, member_verbs: Iterable[str]) -> bool:
         if tok.dep_ == "nsubjpass" and o.dep_ == "pobj" and o.head.dep_ == "agent" and o.head.head.i == verb.i:
             return True
     return False
+
+
+def nationality_only(state: Span, person: Span, private_roles: Iterable[str]) -> bool:
+    """Does the STATE only qualify something else: another entity ("Spain's Basque ETA") or a
+    private role ("Chilean car importer", "Colombian crime boss", "Colombia's drug traffickers")?
+    A nationality or a country of operation is no post in its government."""
+    r = state.root
+    if r.dep_ not in _MODS:
+        return False
+    head = r.head
+    if head.ent_type_ and not (person.start <= head.i < person.end):
+        return True
+    return head.lemma_.lower() in set(private_roles)
 
 
 RoleTable = dict[str, list[tuple[list[Token], list[Token]]]]

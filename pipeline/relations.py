@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .frames import acted_upon, attribution_source, match_frames, sentence_roles
+from .frames import acted_upon, attribution_source, match_frames, nationality_only, sentence_roles
 from .records import Relation, ensure_extensions, make_attrs, span_key
 from .schema import RELATION_TYPES, allowed_types
 
@@ -396,14 +396,18 @@ class RelationClassifier:
         return sorted(best.values(), key=lambda x: (x[0].head.start, x[0].tail.start, x[1]))
 
     def _not_a_member(self, cand: Candidate) -> bool:
-        """Syntax that rules AFFILIATION out: the tail is an ORG cited as a source, or the person is
-        acted upon by the tail or coordinated with it (frames.attribution_source, frames.acted_upon)."""
+        """Syntax that rules AFFILIATION out: the tail is an ORG cited as a source, the person is
+        acted upon by the tail or coordinated with it, or the tail is a STATE that only qualifies
+        something else (frames.attribution_source, frames.acted_upon, frames.nationality_only)."""
         spec = self.frames.get("AFFILIATION", {})
         verbs = spec.get("source_verbs")
         if verbs and cand.tail.label_ == "ORG" and attribution_source(cand.tail, verbs):
             return True
         members = spec.get("member_verbs")
-        return members is not None and acted_upon(cand.head, cand.tail, members)
+        if members is not None and acted_upon(cand.head, cand.tail, members):
+            return True
+        private = spec.get("private_roles")
+        return private is not None and cand.tail.label_ == "STATE" and nationality_only(cand.tail, cand.head, private)
 
     @staticmethod
     def _conjuncts(span: Span) -> set[int]:

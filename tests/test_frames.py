@@ -209,6 +209,8 @@ def test_aid_sum_granted_to_a_recipient(nlp, frames):
 
 @pytest.mark.parametrize("text,org,expected", [
     ("According to El Diario, Pedro Gomez fled.", "El Diario", True),
+    # however the parser attaches the phrase
+    ("According to Spanish news agency El Diario , Pedro Gomez -- a former general -- fled.", "El Diario", True),
     ("La Tercera reported that Pedro Gomez fled.", "La Tercera", True),
     ("Pedro Gomez told the AP that he fled.", "the AP", True),
     ("The ministry said that Pedro Gomez fled.", "The ministry", False),  # "say" is no citation verb
@@ -255,3 +257,20 @@ def test_affiliation_vetoes_and_conjunct_rivals(nlp):
               (pairs[("Pedro Gomez", "Ruritania")], {"AFFILIATION": 0.1, "NONE": 0.9})]
     decided = sorted((c.head.text, c.tail.text) for c, r, _ in comp.decide(scored))
     assert decided == [("Juan Diaz", "Ruritania"), ("Pedro Gomez", "Freedonia")]
+
+
+@pytest.mark.parametrize("text,state,person,expected", [
+    ("A Ruritanian car importer named Pedro Gomez fled.", "Ruritanian", "Pedro Gomez", True),
+    ("Pedro Gomez, a leader of Ruritania's Basque ETA group, fled.", "Ruritania", "Pedro Gomez", True),
+    ("Ruritanian President Pedro Gomez fled.", "Ruritanian", "Pedro Gomez", False),  # a public post
+    ("Pedro Gomez, an official of Ruritania, fled.", "Ruritania", "Pedro Gomez", False),
+])
+def test_nationality_only(nlp, frames, text, state, person, expected):
+    from pipeline.frames import nationality_only
+
+    doc = nlp(text)
+    s, p = _spans(doc, state, person)
+    if "ETA" in text:
+        eta = doc.char_span(text.index("Basque"), text.index(" group"))
+        doc.ents = [Span(doc, eta.start, eta.end, label="ARMED_GROUP")]
+    assert nationality_only(s, p, frames["AFFILIATION"]["private_roles"]) is expected
