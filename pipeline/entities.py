@@ -76,6 +76,8 @@ GOV_MODIFIERS = ["military", "new", "former", "current", "previous", "succeeding
 
 
 # a compass word modifying a country makes a region of it (LOC): "northern Mexico"
+# particles inside Spanish and Portuguese personal names ("Juan de Dios Usuga")
+NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "da", "das", "do", "dos"})
 # a place named as where something happens, not as an actor
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "around", "across", "throughout", "inside", "within"})
 _NOT_A_NAME = re.compile(r"[()\[\]/:\d]")
@@ -467,14 +469,22 @@ class EntityMerger:
             return Span(doc, span.start - 1, span.end, label=span.label_, kb_id=span.kb_id_)
         return span
 
-    @staticmethod
-    def _surnames(doc: Doc, chosen: list[Span], taken: list[bool]) -> list[Span]:
+    def _surnames(self, doc: Doc, chosen: list[Span], taken: list[bool]) -> list[Span]:
+        from .normalise import subnational_place
+
         surnames = {s[-1].text for s in chosen if s.label_ == "PERSON" and len(s) > 1 and s[-1].is_title}
         if not surnames:
             return chosen
+        base_people = {t.i for b in doc.spans.get(self.base_key, []) if b.label_ == "PERSON" for t in b} \
+            if self.base_key in doc.spans else set()
         out = []
         for s in chosen:
-            if s.label_ not in ("PERSON", "_BLOCK", "STATE") and len(s) == 1 and s.text in surnames:
+            if s.label_ not in ("PERSON", "_BLOCK", "STATE") and s[-1].text in surnames and not (
+                    len(s) > 1 and subnational_place(s.text)) and (len(s) == 1 or (
+                    all(t.pos_ == "PROPN" or t.lower_ in NAME_PARTICLES for t in s)
+                    and (any(t.lower_ in NAME_PARTICLES for t in s[1:-1]) or s.root.i in base_people))):
+                # "Juan de Dios Usuga" guessed ORG in a text that names "Dario Antonio Usuga": a full
+                # name (with a name particle, or a PERSON to the base NER too) ending in that surname
                 s = Span(doc, s.start, s.end, label="PERSON")
             out.append(s)
         for tok in doc:
@@ -482,21 +492,41 @@ class EntityMerger:
                 out.append(Span(doc, tok.i, tok.i + 1, label="PERSON"))
         return sorted(out, key=lambda s: s.start)
 
+    def _split_title(self, span: Span) -> list[Span]:
+        """ "Navy Adm. Kurt Tidd" -> ORG "Navy" + PERSON "Kurt Tidd": a title inside a name span
+        separates the organisation from the person (SCHEMA: titles are outside PERSON spans)."""
+        if not self.person_titles or span.label_ not in ("PERSON", "ORG", "ARMED_GROUP") or len(span) < 3:
+            return [span]
+        doc = span.doc
+        for k in range(span.end - 2, span.start, -1):
+            rest = doc[k + 1:span.end]
+            if doc[k].lower_.rstrip(".") in self.person_titles and doc[k - 1].lower_.rstrip(".") not in \
+                    self.person_titles and len(rest) >= 2 and rest[0].pos_ == "PROPN" \
+                    and all(t.pos_ == "PROPN" or t.lower_ in NAME_PARTICLES for t in rest) \
+                    and all(t.pos_ == "PROPN" for t in doc[span.start:k]) \
+                    and not any(t.lemma_.lower() in self.org_head_nouns for t in rest):
+                return [Span(doc, span.start, k, label="ORG" if span.label_ == "PERSON" else span.label_),
+                        Span(doc, k + 1, span.end, label="PERSON")]
+        return [span]
+
     def resolve(self, doc: Doc) -> list[Span]:
         cands = sorted(self.candidates(doc), key=lambda x: (x[0], -(x[1].end - x[1].start), x[1].start,
                                                              not x[1].kb_id_))
         taken = [False] * len(doc)
         chosen: list[Span] = []
-        for _, span in cands:
-            span = self._apply_label_rules(span)
-            if span.start == span.end or any(taken[span.start:span.end]):
+        for _, whole in cands:
+            parts = [self._apply_label_rules(p) for p in self._split_title(whole)]
+            if any(any(taken[p.start:p.end]) for p in parts):
                 continue
-            # whitespace-only or padded spans are never entities
-            if not span.text.strip() or doc[span.start].is_space or doc[span.end - 1].is_space:
-                continue
-            for i in range(span.start, span.end):
-                taken[i] = True
-            chosen.append(span)
+            for span in parts:
+                if span.start == span.end:
+                    continue
+                # whitespace-only or padded spans are never entities
+                if not span.text.strip() or doc[span.start].is_space or doc[span.end - 1].is_space:
+                    continue
+                for i in range(span.start, span.end):
+                    taken[i] = True
+                chosen.append(span)
         if self.leading_the_labels:
             chosen = [self._with_the(s) if s.start == 0 or not taken[s.start - 1] else s for s in chosen]
         if self.surname_consistency:

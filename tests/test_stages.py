@@ -236,6 +236,24 @@ def test_merger_alias_and_non_names(nlp):
                                                       ("Juan Diaz", "PERSON")]
 
 
+def test_merger_splits_a_title_inside_a_name(nlp):
+    doc = _tagged(nlp, "Navy Adm. Kurt Tidd spoke to the United Nations General Assembly.",
+                  [("Navy", 4, "ORG"), ("United", 4, "ORG")])
+    EntityMerger(["ner"], person_titles=["adm", "general"], org_head_nouns=["navy"])(doc)
+    # the title separates the organisation from the person; "General Assembly" is no person
+    assert [(e.text, e.label_) for e in doc.ents] == [("Navy", "ORG"), ("Kurt Tidd", "PERSON"),
+                                                      ("United Nations General Assembly", "ORG")]
+
+
+def test_merger_full_names_with_a_known_surname(nlp):
+    doc = _tagged(nlp, "Dario Antonio Usuga and Pedro Tres met Juan de Dios Usuga in Treinta y Tres.",
+                  [("Dario", 3, "PERSON"), ("Pedro", 2, "PERSON"), ("Juan", 4, "ORG"), ("Treinta", 3, "LOC")])
+    EntityMerger(["ner"], surname_consistency=True)(doc)
+    # a name with a particle ending in a known surname is that family's PERSON; a province is not
+    assert [(e.text, e.label_) for e in doc.ents] == [("Dario Antonio Usuga", "PERSON"), ("Pedro Tres", "PERSON"),
+                                                      ("Juan de Dios Usuga", "PERSON"), ("Treinta y Tres", "LOC")]
+
+
 def test_merger_leading_the(nlp):
     doc = nlp("The FARC met the Israeli firms.")
     doc.ents = [Span(doc, 1, 2, label="ARMED_GROUP"), Span(doc, 4, 5, label="STATE")]
