@@ -48,6 +48,24 @@ from typing import Any, Iterable, Mapping
 from spacy.tokens import Span, Token
 
 _SUBJ = ("nsubj", "csubj")
+
+
+def compile_frames(frames: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The frame specs with every word list as a frozenset and each type's trigger words gathered,
+    built once per component instead of once per sentence and trigger."""
+    out: dict[str, dict[str, Any]] = {}
+    for rtype, spec in frames.items():
+        comp = {k: frozenset(v) if isinstance(v, (list, tuple, set, frozenset)) and k not in _ORDERED else v
+                for k, v in spec.items()}
+        comp["_triggers"] = frozenset(w for key in _TRIGGER_KEYS for w in spec.get(key, ()))
+        out[rtype] = comp
+    return out
+
+
+def _lex(spec: Mapping[str, Any], key: str) -> frozenset[str]:
+    """A word list of a spec as a set (free for compiled specs)."""
+    val = spec.get(key, ())
+    return val if isinstance(val, frozenset) else frozenset(val)
 _MODS = ("poss", "amod", "compound", "nmod")
 
 
@@ -145,10 +163,10 @@ def _in(span: Span, toks: Iterable[Token]) -> bool:
 def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token], list[Token]]]:
     """(head-role tokens, tail-role tokens) the trigger offers under one type's frame."""
     lemma = trigger.lemma_.lower()
-    give_v, get_v = set(spec.get("give_verbs", ())), set(spec.get("get_verbs", ()))
-    give_n, get_n = set(spec.get("give_nouns", ())), set(spec.get("get_nouns", ()))
-    obj_v = set(spec.get("object_verbs", ()))
-    light_give, light_get = set(spec.get("light_give", ())), set(spec.get("light_get", ()))
+    give_v, get_v = _lex(spec, "give_verbs"), _lex(spec, "get_verbs")
+    give_n, get_n = _lex(spec, "give_nouns"), _lex(spec, "get_nouns")
+    obj_v = _lex(spec, "object_verbs")
+    light_give, light_get = _lex(spec, "light_give"), _lex(spec, "light_get")
     to = ("to", "for", "into")
     if trigger.pos_ in ("VERB", "AUX") or trigger.tag_.startswith("VB"):
         if lemma in give_v:
@@ -165,17 +183,17 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
                 agents = [m for c in trigger.children if c.dep_ == "nsubjpass" for m in _modifiers(c)]
             yield agents, tails
             yield _preps(trigger, ("from",)), tails  # "trafficked from the US to Brazil"
-        if lemma in set(spec.get("embedded_verbs", ())) and trigger.dep_ in ("ccomp", "xcomp") \
+        if lemma in _lex(spec, "embedded_verbs") and trigger.dep_ in ("ccomp", "xcomp") \
                 and trigger.head.lemma_.lower() in light_give:
             yield _agents(trigger.head), [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
-        if lemma in set(spec.get("refuge_verbs", ())):
+        if lemma in _lex(spec, "refuge_verbs"):
             yield _preps(trigger, ("to", "in", "into")), _agents(trigger)
         if lemma in get_v:
             objs = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
             # "bought weapons from Israel", "bought Israeli weapons", "ordered weaponry through SEDENA"
             sources = _preps(trigger, ("from", "through")) + [m for o in objs for m in _modifiers(o)]
             yield sources, _agents(trigger)
-        if lemma in set(spec.get("money_get_verbs", ())) and any(
+        if lemma in _lex(spec, "money_get_verbs") and any(
                 c.ent_type_ == "MONEY" for o in trigger.children if o.dep_ == "dobj" for c in o.subtree):
             # "Peru received $38 million from the U.S."
             yield _preps(trigger, ("from",)), _agents(trigger)
@@ -229,7 +247,7 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
             yield sources, mods
 
 
-def _title_tokens(person: Span, titles: set[str]) -> list[Token]:
+def _title_tokens(person: Span, titles: frozenset[str] | set[str]) -> list[Token]:
     """Post nouns a PERSON mention is tied to: "FARC commander X", "X, the director of Y",
     "Y's minister, X", "X is the head of Y"."""
     r = person.root
@@ -264,7 +282,7 @@ def _organisations(title: Token) -> list[Token]:
     return out
 
 
-def affiliation_frame(person: Span, org: Span, titles: set[str]) -> bool:
+def affiliation_frame(person: Span, org: Span, titles: frozenset[str] | set[str]) -> bool:
     """Does ``person`` hold a post in ``org`` by the syntax of the sentence?"""
     return any(_in(org, _organisations(t)) for t in _title_tokens(person, titles))
 
@@ -283,7 +301,7 @@ def attribution_source(span: Span, source_verbs: Iterable[str]) -> bool:
         k -= 1
     if k > span.sent.start and doc[k].lower_ == "to" and doc[k - 1].lower_ == "according":
         return True
-    verbs = set(source_verbs)
+    verbs = source_verbs if isinstance(source_verbs, frozenset) else frozenset(source_verbs)
     if r.dep_ in ("nsubj", "agent", "pobj") and r.head.lemma_.lower() in verbs:
         return True  # "La Tercera reported", "reported by the AP" (through the agent's pobj below)
     if r.dep_ == "pobj" and r.head.dep_ == "agent" and r.head.head.lemma_.lower() in verbs:
@@ -296,13 +314,14 @@ def acted_upon(person: Span, org: Span, member_verbs: Iterable[str]) -> bool:
     ("Duarte and the Veracruz government embezzled", "the court indicted X", "X was arrested by
     the police")? Neither says the person belongs to it, unless the verb is one of hiring,
     appointing or dismissing (``member_verbs``)."""
+    member_verbs = member_verbs if isinstance(member_verbs, frozenset) else frozenset(member_verbs)
     p, o = person.root, org.root
     if o.i in {t.i for t in p.conjuncts} or p.i in {t.i for t in o.conjuncts}:
         return True
     objs = [p] + [c for c in (p.head,) if p.dep_ == "conj"]  # "indicted X and Y"
     for tok in objs:
         verb = tok.head
-        if verb.lemma_.lower() in set(member_verbs):
+        if verb.lemma_.lower() in member_verbs:
             continue
         if tok.dep_ == "dobj" and o.dep_ == "nsubj" and o.head.i == verb.i:
             return True
@@ -315,13 +334,14 @@ def nationality_only(state: Span, person: Span, private_roles: Iterable[str]) ->
     """Does the STATE only qualify something else: another entity ("Spain's Basque ETA") or a
     private role ("Chilean car importer", "Colombian crime boss", "Colombia's drug traffickers")?
     A nationality or a country of operation is no post in its government."""
+    private_roles = private_roles if isinstance(private_roles, frozenset) else frozenset(private_roles)
     r = state.root
     if r.dep_ not in _MODS:
         return False
     head = r.head
     if head.ent_type_ and not (person.start <= head.i < person.end):
         return True
-    return head.lemma_.lower() in set(private_roles)
+    return head.lemma_.lower() in private_roles
 
 
 RoleTable = dict[str, list[tuple[list[Token], list[Token]]]]
@@ -335,17 +355,19 @@ def sentence_roles(sent: Span, frames: Mapping[str, Mapping[str, Any]]) -> RoleT
     for rtype, spec in frames.items():
         if rtype == "AFFILIATION":
             continue  # depends on the person mention, see affiliation_frame
-        if spec.get("requires_labels") and not present & set(spec["requires_labels"]):
+        if spec.get("requires_labels") and not present & _lex(spec, "requires_labels"):
             continue
         # only trigger words (and item modifiers, for "-supplied") can offer roles: skip the rest
         # cheaply instead of testing every token against every lexicon
-        words = {w for key in _TRIGGER_KEYS for w in spec.get(key, ())}
+        words = spec.get("_triggers") or frozenset(w for key in _TRIGGER_KEYS for w in spec.get(key, ()))
         maker = bool(spec.get("made_by_suffixes"))
         toks = [t for t in sent if t.lemma_.lower() in words or (maker and t.dep_ in ("amod", "compound"))]
         table[rtype] = [(h, t) for tok in toks for h, t in _roles(tok, spec) if h and t]
     return table
 
 
+# keys whose order matters (suffix and preposition tuples) stay sequences
+_ORDERED = ("made_by_suffixes", "noun_tail_preps")
 # the lexicon keys whose words are triggers in _roles (light verbs only act through a trigger noun)
 _TRIGGER_KEYS = ("give_verbs", "get_verbs", "give_nouns", "get_nouns", "embedded_verbs", "refuge_verbs",
                  "money_get_verbs")
@@ -358,7 +380,7 @@ def match_frames(head: Span, tail: Span, roles: RoleTable, frames: Mapping[str, 
     for rtype in types:
         if rtype == "AFFILIATION":
             spec = frames.get("AFFILIATION")
-            if spec and head.label_ == "PERSON" and affiliation_frame(head, tail, set(spec.get("title_nouns", ()))):
+            if spec and head.label_ == "PERSON" and affiliation_frame(head, tail, _lex(spec, "title_nouns")):
                 hits.add(rtype)
         elif any(_in(head, h) and _in(tail, t) for h, t in roles.get(rtype, ())):
             hits.add(rtype)

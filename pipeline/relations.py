@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .frames import acted_upon, attribution_source, match_frames, nationality_only, sentence_roles
+from .frames import acted_upon, attribution_source, compile_frames, match_frames, nationality_only, sentence_roles
 from .records import Relation, ensure_extensions, make_attrs, span_key
 from .schema import RELATION_TYPES, allowed_types
 
@@ -342,7 +342,7 @@ class RelationClassifier:
             attribute_types = {"item": ["ARMS_TRANSFER", "TRAINING"], "value": ["ARMS_TRANSFER", "SECURITY_AID"]}
         self.attribute_types = {k: list(v) for k, v in attribute_types.items()}
         self.propagate_conjuncts = propagate_conjuncts
-        self.frames = {k: dict(v) for k, v in (frames or {}).items()}
+        self.frames = compile_frames(frames or {})
         # a candidate that fills a frame of a type gets at least this probability for it
         # (0 = frames are features only)
         self.frame_floor = frame_floor
