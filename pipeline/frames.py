@@ -83,6 +83,11 @@ def _agents(verb: Token) -> list[Token]:
         gov = gov.head
     if not out and verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and gov.i != verb.i:
         out = [c for c in gov.children if c.dep_ in _SUBJ + ("nsubjpass",)]
+        if not out and verb.dep_ == "pcomp" and gov.dep_ in ("acl", "amod"):
+            out = [gov.head]  # "police suspected of selling guns": the police sold
+    if not out:  # "advised and equipped by the DEA": conjoined participles share the by-agent
+        out = [g for c in verb.children if c.dep_ == "conj" for a in c.children if a.dep_ == "agent"
+               for g in a.children if g.dep_ == "pobj"]
     if verb.dep_ == "relcl":
         out = [t for t in out if t.tag_ not in ("WP", "WDT")]  # "who", "which": the antecedent acts
         if not out:
@@ -173,6 +178,9 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
             tails = _stand_ins(_preps(trigger, to))
             if lemma in obj_v:
                 objs = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+                part = trigger.head if trigger.dep_ == "conj" else trigger
+                if part.dep_ == "acl" and trigger.tag_ == "VBN":
+                    objs.append(part.head)  # "a task force advised and equipped by the DEA"
                 tails += _stand_ins(objs)
                 if spec.get("object_mods"):
                     tails += [m for o in objs for m in _modifiers(o)]

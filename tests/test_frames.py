@@ -190,6 +190,14 @@ EXTENDED_4 = [
      "Ruritanian", "the Freedonian police", "ARMS_TRANSFER", True),
     # an example introduced by "such as" fills the role of the noun it illustrates
     ("Ruritania sold rifles to criminal groups such as the Zetas.", "Ruritania", "the Zetas", "ARMS_TRANSFER", True),
+    # a participle modifying the agent ("police suspected of selling"), and a participle modifying
+    # the recipient that shares a conjoined by-agent ("a unit advised and equipped by X")
+    ("Ruritanian police suspected of selling rifles to Freedonian gangs were arrested.", "Ruritanian police",
+     "Freedonian", "ARMS_TRANSFER", True),
+    ("The Freedonian army task force, advised and equipped in part by the Ruritanian police, had seized rifles.",
+     "the Ruritanian police", "The Freedonian army", "ARMS_TRANSFER", True),
+    ("The Freedonian army task force, advised and equipped in part by the Ruritanian police, had seized rifles.",
+     "the Ruritanian police", "The Freedonian army", "TRAINING", True),
 ]
 
 
