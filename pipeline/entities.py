@@ -156,6 +156,23 @@ def domain_patterns(path: Path | None = None) -> list[dict[str, Any]]:
 MAX_EXPANSIONS = 200
 
 
+@lru_cache(maxsize=4)
+def item_head_words(path: Path | None = None) -> frozenset[str]:
+    """Head words of the WEAPON/SURVEILLANCE domain lists ("rifles", "helicopters", "spyware"):
+    the nouns an item mention can end in."""
+    out: set[str] = set()
+    for pat in domain_patterns(path):
+        if pat["label"] not in ("WEAPON", "SURVEILLANCE"):
+            continue
+        p = pat["pattern"]
+        if isinstance(p, str):
+            out.add(p.split()[-1].lower())
+            continue
+        last = p[-1].get("LOWER") or p[-1].get("ORTH") or p[-1].get("LEMMA")
+        out.update(w.lower() for w in (last.get("IN", []) if isinstance(last, dict) else [last]) if w)
+    return frozenset(out)
+
+
 def _expand_lower(pattern: list[dict[str, Any]]) -> list[str] | None:
     """Phrases equivalent to a token pattern of plain LOWER/ORTH tokens, without its optional
     leading count (added back by the merger); None when the pattern is not of that form."""
@@ -226,7 +243,8 @@ def _located_capital(span: Span) -> bool:
                     "ruler_first_labels": [], "org_head_nouns": [], "person_titles": [],
                     "country_names_are_states": False, "strip_possessive": False, "leading_the_labels": [],
                     "surname_consistency": False, "headline_names": False, "drop_modifier_items": False,
-                    "states_need_a_country": False, "alias_is_person": False, "person_needs_name": False},
+                    "states_need_a_country": False, "alias_is_person": False, "person_needs_name": False,
+                    "item_head_nouns": None},
 )
 def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key: str, base_key: str,
                        base_label_map: dict[str, str], norp_requires_state_alias: bool,
@@ -234,12 +252,13 @@ def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key:
                        person_titles: list[str], country_names_are_states: bool,
                        strip_possessive: bool, leading_the_labels: list[str], headline_names: bool,
                        surname_consistency: bool, drop_modifier_items: bool, states_need_a_country: bool,
-                       alias_is_person: bool, person_needs_name: bool) -> "EntityMerger":
+                       alias_is_person: bool, person_needs_name: bool,
+                       item_head_nouns: list[str] | None) -> "EntityMerger":
     return EntityMerger(priority, ruler_key, base_key, base_label_map, norp_requires_state_alias, ruler_first_labels,
                         org_head_nouns, person_titles, country_names_are_states, strip_possessive,
                         leading_the_labels, surname_consistency, headline_names, drop_modifier_items,
                         states_need_a_country=states_need_a_country, alias_is_person=alias_is_person,
-                        person_needs_name=person_needs_name)
+                        person_needs_name=person_needs_name, item_head_nouns=item_head_nouns)
 
 
 class EntityMerger:
@@ -252,7 +271,8 @@ class EntityMerger:
                  strip_possessive: bool = False, leading_the_labels: Iterable[str] = (),
                  surname_consistency: bool = False, headline_names: bool = False,
                  drop_modifier_items: bool = False, *, states_need_a_country: bool = False,
-                 alias_is_person: bool = False, person_needs_name: bool = False) -> None:
+                 alias_is_person: bool = False, person_needs_name: bool = False,
+                 item_head_nouns: Iterable[str] | None = None) -> None:
         unknown = set(priority) - {"rules", "ner", "ruler", "base"}
         if unknown:
             raise ValueError(f"unknown entity sources in priority: {sorted(unknown)}")
@@ -295,6 +315,10 @@ class EntityMerger:
         # a PERSON span holding brackets, slashes, colons or digits, or glued to a slash, is no name
         # (cable headers: "DECL: 10/01/2018", "WHA/CEN", "(a),(b)")
         self.person_needs_name = person_needs_name
+        # SCHEMA: WEAPON/SURVEILLANCE are arms, platforms and security technology; a count with
+        # any noun is none ("five ways", "907 homicides"): an item mention ends in a head word of
+        # the domain lists or in these extra nouns, or names a model
+        self.item_nouns = None if item_head_nouns is None else item_head_words() | {w.lower() for w in item_head_nouns}
 
     def _headline_fit(self, span: Span, heads: list[Span]) -> Span | None:
         """A NER guess inside a headline, checked against the headline's lower-cased re-parse: a
@@ -397,6 +421,8 @@ class EntityMerger:
                 k -= 1
             if doc[k].lower_ == "alias" and span.text[:1].isupper():
                 return Span(doc, span.start, span.end, label="PERSON")
+        if self.item_nouns is not None and span.label_ in ("WEAPON", "SURVEILLANCE") and not self._names_an_item(span):
+            return Span(doc, span.start, span.start)
         if self.person_needs_name and span.label_ == "PERSON" and (_NOT_A_NAME.search(span.text) or "/" in (
                 doc.text[max(0, span.start_char - 1):span.start_char] + doc.text[span.end_char:span.end_char + 1])):
             return Span(doc, span.start, span.start)
@@ -433,6 +459,16 @@ class EntityMerger:
                     and not all(t.lower_.rstrip(".") in self.person_titles for t in rest):
                 return Span(doc, k, span.end, label="PERSON")
         return span
+
+    def _names_an_item(self, span: Span) -> bool:
+        """Does the item mention end in an item noun ("five Arava planes") or name a model
+        ("AK-47s", "Galil")? "five ways", "190 countries", "861 kilos of cocaine" do not."""
+        assert self.item_nouns is not None
+        root = span.root
+        if root.lower_ in self.item_nouns or root.lemma_.lower() in self.item_nouns:
+            return True
+        return any(t.pos_ == "PROPN" or (any(c.isdigit() for c in t.text) and any(c.isalpha() for c in t.text))
+                   for t in span)
 
     def _state_check(self, span: Span) -> Span | None:
         """A STATE span that names a country, else its base-NER label, else None (see __init__)."""

@@ -254,6 +254,15 @@ def test_merger_full_names_with_a_known_surname(nlp):
                                                       ("Juan de Dios Usuga", "PERSON"), ("Treinta y Tres", "LOC")]
 
 
+def test_merger_items_need_an_item_noun(nlp):
+    doc = _tagged(nlp, "Police seized five rifles, 907 homicides, two AK-47s, a Galil and six magazines.",
+                  [("five", 2, "WEAPON"), ("907", 2, "WEAPON"), ("two", 2, "WEAPON"), ("Galil", 1, "WEAPON"),
+                   ("six", 2, "WEAPON")])
+    EntityMerger(["ner"], item_head_nouns=["magazines"])(doc)
+    # a domain-list head word, an extra noun or a model name makes an item; a count alone does not
+    assert [e.text for e in doc.ents] == ["five rifles", "two AK-47s", "Galil", "six magazines"]
+
+
 def test_merger_leading_the(nlp):
     doc = nlp("The FARC met the Israeli firms.")
     doc.ents = [Span(doc, 1, 2, label="ARMED_GROUP"), Span(doc, 4, 5, label="STATE")]
