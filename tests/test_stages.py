@@ -479,3 +479,15 @@ def test_lower_pattern_expansion_is_equivalent(nlp):
     by_phrase = {(s.start, s.end) for s in doc.spans["b"]}
     with_count = by_phrase | {(s - 1, e) for s, e in by_phrase if s > 0 and doc[s - 1].like_num}
     assert by_tokens == with_count
+
+
+def test_abbreviation_hyphens_are_split():
+    from pipeline.build import load_base, load_config
+
+    nlp = load_base(load_config("fast"))
+    words = [t.text for t in nlp("U.S.-supplied rifles, Israeli-made guns and U.S. officials")]
+    # "U.S.-supplied" splits like "Israeli-made"; a plain "U.S." stays one token
+    assert words == ["U.S.", "-", "supplied", "rifles", ",", "Israeli", "-", "made", "guns", "and", "U.S.",
+                     "officials"]
+    plain = load_base(load_config("baseline"))  # the off-the-shelf baseline keeps spaCy's tokenizer
+    assert "U.S.-supplied" in [t.text for t in plain("U.S.-supplied rifles")]
