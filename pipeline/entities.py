@@ -244,7 +244,7 @@ def _located_capital(span: Span) -> bool:
                     "country_names_are_states": False, "strip_possessive": False, "leading_the_labels": [],
                     "surname_consistency": False, "headline_names": False, "drop_modifier_items": False,
                     "states_need_a_country": False, "alias_is_person": False, "person_needs_name": False,
-                    "item_head_nouns": None},
+                    "item_head_nouns": None, "join_state_into_org": False},
 )
 def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key: str, base_key: str,
                        base_label_map: dict[str, str], norp_requires_state_alias: bool,
@@ -253,12 +253,13 @@ def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key:
                        strip_possessive: bool, leading_the_labels: list[str], headline_names: bool,
                        surname_consistency: bool, drop_modifier_items: bool, states_need_a_country: bool,
                        alias_is_person: bool, person_needs_name: bool,
-                       item_head_nouns: list[str] | None) -> "EntityMerger":
+                       item_head_nouns: list[str] | None, join_state_into_org: bool) -> "EntityMerger":
     return EntityMerger(priority, ruler_key, base_key, base_label_map, norp_requires_state_alias, ruler_first_labels,
                         org_head_nouns, person_titles, country_names_are_states, strip_possessive,
                         leading_the_labels, surname_consistency, headline_names, drop_modifier_items,
                         states_need_a_country=states_need_a_country, alias_is_person=alias_is_person,
-                        person_needs_name=person_needs_name, item_head_nouns=item_head_nouns)
+                        person_needs_name=person_needs_name, item_head_nouns=item_head_nouns,
+                        join_state_into_org=join_state_into_org)
 
 
 class EntityMerger:
@@ -272,7 +273,7 @@ class EntityMerger:
                  surname_consistency: bool = False, headline_names: bool = False,
                  drop_modifier_items: bool = False, *, states_need_a_country: bool = False,
                  alias_is_person: bool = False, person_needs_name: bool = False,
-                 item_head_nouns: Iterable[str] | None = None) -> None:
+                 item_head_nouns: Iterable[str] | None = None, join_state_into_org: bool = False) -> None:
         unknown = set(priority) - {"rules", "ner", "ruler", "base"}
         if unknown:
             raise ValueError(f"unknown entity sources in priority: {sorted(unknown)}")
@@ -318,6 +319,8 @@ class EntityMerger:
         # SCHEMA: WEAPON/SURVEILLANCE are arms, platforms and security technology; a count with
         # any noun is none ("five ways", "907 homicides"): an item mention ends in a head word of
         # the domain lists or in these extra nouns, or names a model
+        # SCHEMA: "Israeli defense ministry" is one ORG; a STATE the NER split off joins its ORG
+        self.join_state_into_org = join_state_into_org
         self.item_nouns = None if item_head_nouns is None else item_head_words() | {w.lower() for w in item_head_nouns}
 
     def _headline_fit(self, span: Span, heads: list[Span]) -> Span | None:
@@ -528,6 +531,20 @@ class EntityMerger:
                 out.append(Span(doc, tok.i, tok.i + 1, label="PERSON"))
         return sorted(out, key=lambda s: s.start)
 
+    @staticmethod
+    def _join_state_into_org(chosen: list[Span], taken: list[bool]) -> list[Span]:
+        """ "the [U.S.] [Drug Enforcement Administration]" is one ORG (SCHEMA: the longest name
+        wins, as in "Israeli defense ministry"): a STATE right before an ORG that it modifies joins it."""
+        out: list[Span] = []
+        for s in chosen:
+            prev = out[-1] if out else None
+            if prev is not None and prev.label_ == "STATE" and s.label_ == "ORG" and prev.end == s.start \
+                    and s.start <= prev.root.head.i < s.end and prev.root.dep_ in ("compound", "nmod", "amod"):
+                out[-1] = Span(s.doc, prev.start, s.end, label="ORG")
+                continue
+            out.append(s)
+        return out
+
     def _split_title(self, span: Span) -> list[Span]:
         """ "Navy Adm. Kurt Tidd" -> ORG "Navy" + PERSON "Kurt Tidd": a title inside a name span
         separates the organisation from the person (SCHEMA: titles are outside PERSON spans)."""
@@ -563,6 +580,8 @@ class EntityMerger:
                 for i in range(span.start, span.end):
                     taken[i] = True
                 chosen.append(span)
+        if self.join_state_into_org:
+            chosen = self._join_state_into_org(sorted(chosen, key=lambda s: s.start), taken)
         if self.leading_the_labels:
             chosen = [self._with_the(s) if s.start == 0 or not taken[s.start - 1] else s for s in chosen]
         if self.surname_consistency:

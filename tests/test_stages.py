@@ -263,6 +263,14 @@ def test_merger_items_need_an_item_noun(nlp):
     assert [e.text for e in doc.ents] == ["five rifles", "two AK-47s", "Galil", "six magazines"]
 
 
+def test_merger_joins_a_state_into_its_org(nlp):
+    doc = _tagged(nlp, "The U.S. Drug Enforcement Administration left Bolivia.",
+                  [("U.S.", 1, "STATE"), ("Drug", 3, "ORG"), ("Bolivia", 1, "STATE")])
+    EntityMerger(["ner"], join_state_into_org=True, leading_the_labels=["ORG"])(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("The U.S. Drug Enforcement Administration", "ORG"),
+                                                      ("Bolivia", "STATE")]
+
+
 def test_merger_leading_the(nlp):
     doc = nlp("The FARC met the Israeli firms.")
     doc.ents = [Span(doc, 1, 2, label="ARMED_GROUP"), Span(doc, 4, 5, label="STATE")]
