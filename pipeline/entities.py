@@ -90,6 +90,11 @@ ORG_MODIFIERS = ["federal", "national", "state", "armed", "special", "military",
 ORG_HEADS = ["army", "military", "police", "navy", "marines", "forces", "ministry", "embassy", "intelligence",
              "guard", "gendarmerie", "congress", "parliament", "senate", "legislature", "judiciary"]
 
+# heads of a definite organisation named by its owner ("Chile's customs agency")
+POSSESSED_ORG_HEADS = ORG_HEADS + ["agency", "institute", "party", "force", "office", "court", "service", "unit",
+                                   "division", "department", "commission", "bureau", "council", "ministry"]
+POSSESSED = "possessed"
+
 
 def rule_patterns(aliases: dict[str, Any], path: Path | None = None) -> list[dict[str, Any]]:
     """Schema rules as patterns: government phrases are STATE (GUIDELINES §2, §3.1), and names of
@@ -121,6 +126,14 @@ def rule_patterns(aliases: dict[str, Any], path: Path | None = None) -> list[dic
         # GUIDELINES §1: a definite description of one specific organisation is ORG ("the army",
         # "the armed forces"); the bare generic plural is not
         {"label": "ORG", "pattern": [{"LOWER": "the"}, org_mods, org_head], "id": ""},
+        # ... and so is one named by its owner: "Chile's customs agency", "the country's military"
+        # (the possessor is not part of the span: _fit_rule_span trims it)
+        {"label": "ORG", "pattern": [{"POS": "PROPN", "OP": "+"}, {"LOWER": {"IN": ["’s", "'s"]}},
+                                     {"IS_LOWER": True, "POS": {"IN": ["ADJ", "NOUN", "VERB"]}, "OP": "{0,3}"},
+                                     {"LOWER": {"IN": POSSESSED_ORG_HEADS}, "IS_LOWER": True}], "id": POSSESSED},
+        {"label": "ORG", "pattern": [{"LOWER": {"IN": ["country", "nation"]}}, {"LOWER": {"IN": ["’s", "'s"]}},
+                                     {"IS_LOWER": True, "POS": {"IN": ["ADJ", "NOUN", "VERB"]}, "OP": "{0,3}"},
+                                     {"LOWER": {"IN": POSSESSED_ORG_HEADS}, "IS_LOWER": True}], "id": POSSESSED},
     ]
     path = path or DATA_DIR / "non_entities.jsonl"
     if path.exists():
@@ -386,6 +399,12 @@ class EntityMerger:
 
         if any(t.dep_ in ("compound", "amod", "nmod") and t.head.i >= span.end for t in (span.root, span[-1])):
             return None  # used as a modifier: "government officials", "Israeli military equipment"
+        if span.label_ == "ORG" and span.id_ == POSSESSED:
+            k = next(i for i, t in enumerate(span) if t.lower_ in ("’s", "'s"))
+            owner = span[:k].text
+            if owner.lower() not in ("country", "nation") and not exact_state(owner) and not subnational_place(owner):
+                return None  # "the Attorney General's office" is a name, not a country's office
+            return Span(doc, span.start + k + 1, span.end, label="ORG")  # the owner is its own mention
         if span.label_ == "ORG":
             return span
         words = [t.lower_ for t in span]

@@ -162,6 +162,10 @@ def test_merger_subnational_places_and_regions(nlp):
     ("the administration of Argentine President Mauricio Macri agreed",
      [("the administration of Argentine President Mauricio Macri", "STATE")]),  # leader-named: one span
     ("the government of Bolivia agreed", [("the government", "STATE")]),  # "of COUNTRY" splits off
+    # an organisation named by its country is definite; the country is its own mention
+    ("Chile's customs agency agreed", [("customs agency", "ORG")]),
+    ("the country's military agreed", [("military", "ORG")]),
+    ("the Attorney General's office agreed", []),  # a name, left to the NER
 ])
 def test_rule_spans(text, expected):
     from pipeline.entities import add_rules
