@@ -451,7 +451,8 @@ class RelationClassifier:
 
         items = [e for e in in_sent if e.label_ in ("WEAPON", "SURVEILLANCE")] \
             if rtype in self.attribute_types.get("item", []) else []
-        date = nearest("DATE")
+        # "date" lists the types a DATE anchors (absent: every type); a post is rarely dated
+        date = nearest("DATE") if rtype in self.attribute_types.get("date", RELATION_TYPES) else None
         value = nearest("MONEY") if rtype in self.attribute_types.get("value", []) else None
         quantity = next((q for q in (parse_quantity(e.text) for e in items) if q is not None), None)
         lo = max(sent.start, min(cand.head.start, cand.tail.start) - 6)

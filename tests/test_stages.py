@@ -503,3 +503,21 @@ def test_abbreviation_hyphens_are_split():
                      "officials"]
     plain = load_base(load_config("baseline"))  # the off-the-shelf baseline keeps spaCy's tokenizer
     assert "U.S.-supplied" in [t.text for t in plain("U.S.-supplied rifles")]
+
+
+def test_date_attaches_only_to_listed_types(nlp):
+    doc = nlp("In 2009 Pedro Gomez, the director of Ruritania's army, sold rifles to Freedonia.")
+    words = [t.text for t in doc]
+
+    def at(w, n, label):
+        return Span(doc, words.index(w), words.index(w) + n, label=label)
+
+    doc.ents = [at("2009", 1, "DATE"), at("Pedro", 2, "PERSON"), at("Ruritania", 1, "STATE"), at("army", 1, "ORG"),
+                at("rifles", 1, "WEAPON"), at("Freedonia", 1, "STATE")]
+    comp = RelationClassifier(attribute_types={"date": ["ARMS_TRANSFER"]})
+    pairs = {(c.head.text, c.tail.text): c for c in comp.candidates(doc)}
+    aff = dict(comp.attributes(pairs[("Pedro Gomez", "army")], "AFFILIATION"))
+    arms = dict(comp.attributes(pairs[("Ruritania", "Freedonia")], "ARMS_TRANSFER"))
+    assert aff["date"] is None and arms["date"] == (3, 7, "DATE")
+    everything = RelationClassifier(attribute_types={})  # no "date" list: every type is dated
+    assert dict(everything.attributes(pairs[("Pedro Gomez", "army")], "AFFILIATION"))["date"] == (3, 7, "DATE")
