@@ -76,6 +76,9 @@ GOV_MODIFIERS = ["military", "new", "former", "current", "previous", "succeeding
 
 
 # a compass word modifying a country makes a region of it (LOC): "northern Mexico"
+# nouns naming a kind of place: "the city of X" is a LOC
+PLACE_NOUNS = frozenset({"city", "town", "village", "municipality", "department", "province", "state", "port",
+                         "region", "district", "island", "capital"})
 # particles inside Spanish and Portuguese personal names ("Juan de Dios Usuga")
 NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "da", "das", "do", "dos"})
 # a place named as where something happens, not as an actor
@@ -257,7 +260,7 @@ def _located_capital(span: Span) -> bool:
                     "country_names_are_states": False, "strip_possessive": False, "leading_the_labels": [],
                     "surname_consistency": False, "headline_names": False, "drop_modifier_items": False,
                     "states_need_a_country": False, "alias_is_person": False, "person_needs_name": False,
-                    "item_head_nouns": None, "join_state_into_org": False},
+                    "item_head_nouns": None, "join_state_into_org": False, "places_are_loc": False},
 )
 def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key: str, base_key: str,
                        base_label_map: dict[str, str], norp_requires_state_alias: bool,
@@ -266,13 +269,14 @@ def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key:
                        strip_possessive: bool, leading_the_labels: list[str], headline_names: bool,
                        surname_consistency: bool, drop_modifier_items: bool, states_need_a_country: bool,
                        alias_is_person: bool, person_needs_name: bool,
-                       item_head_nouns: list[str] | None, join_state_into_org: bool) -> "EntityMerger":
+                       item_head_nouns: list[str] | None, join_state_into_org: bool,
+                       places_are_loc: bool) -> "EntityMerger":
     return EntityMerger(priority, ruler_key, base_key, base_label_map, norp_requires_state_alias, ruler_first_labels,
                         org_head_nouns, person_titles, country_names_are_states, strip_possessive,
                         leading_the_labels, surname_consistency, headline_names, drop_modifier_items,
                         states_need_a_country=states_need_a_country, alias_is_person=alias_is_person,
                         person_needs_name=person_needs_name, item_head_nouns=item_head_nouns,
-                        join_state_into_org=join_state_into_org)
+                        join_state_into_org=join_state_into_org, places_are_loc=places_are_loc)
 
 
 class EntityMerger:
@@ -286,7 +290,8 @@ class EntityMerger:
                  surname_consistency: bool = False, headline_names: bool = False,
                  drop_modifier_items: bool = False, *, states_need_a_country: bool = False,
                  alias_is_person: bool = False, person_needs_name: bool = False,
-                 item_head_nouns: Iterable[str] | None = None, join_state_into_org: bool = False) -> None:
+                 item_head_nouns: Iterable[str] | None = None, join_state_into_org: bool = False,
+                 places_are_loc: bool = False) -> None:
         unknown = set(priority) - {"rules", "ner", "ruler", "base"}
         if unknown:
             raise ValueError(f"unknown entity sources in priority: {sorted(unknown)}")
@@ -332,6 +337,9 @@ class EntityMerger:
         # SCHEMA: WEAPON/SURVEILLANCE are arms, platforms and security technology; a count with
         # any noun is none ("five ways", "907 homicides"): an item mention ends in a head word of
         # the domain lists or in these extra nouns, or names a model
+        # GUIDELINES §4.1: places are LOC: "the city of Medellin", a province named alone
+        # ("Choluteca"); a quoted nickname inside a name is part of the PERSON
+        self.places_are_loc = places_are_loc
         # SCHEMA: "Israeli defense ministry" is one ORG; a STATE the NER split off joins its ORG
         self.join_state_into_org = join_state_into_org
         self.item_nouns = None if item_head_nouns is None else item_head_words() | {w.lower() for w in item_head_nouns}
@@ -456,6 +464,16 @@ class EntityMerger:
             prev = doc[span.start - 1] if span.start > 0 else None
             if prev is not None and prev.lower_ in DIRECTIONS and prev.head.i == span.root.i:
                 return Span(doc, prev.i, span.end, label="LOC")  # "northeastern Honduras" is a region
+        if self.places_are_loc and span.label_ in ("ORG", "STATE", "ARMED_GROUP", "COMPANY"):
+            from .normalise import exact_state, subnational_place
+
+            words = [t.lower_ for t in span]
+            k = 1 if words[0] == "the" else 0
+            if len(words) > k + 2 and words[k] in PLACE_NOUNS and span[k].is_lower and words[k + 1] == "of" \
+                    and not exact_state(span[k + 2:].text):
+                return Span(doc, span.start, span.end, label="LOC")  # "the city of Medellin"
+            if span.label_ != "STATE" and subnational_place(span.text):
+                return Span(doc, span.start, span.end, label="LOC")  # "Choluteca", a department
         if self.country_names_are_states and span.label_ in ("ORG", "LOC", "PERSON", "COMPANY", "ARMED_GROUP"):
             from .normalise import exact_state
 
@@ -564,6 +582,35 @@ class EntityMerger:
             out.append(s)
         return out
 
+    @staticmethod
+    def _join_nicknames(chosen: list[Span], taken: list[bool]) -> list[Span]:
+        """ 'Jose Miguel "Chepe" Handal' is one PERSON: a quoted nickname between the given names
+        and the surname belongs to the name (GUIDELINES §4.1, as in the gold)."""
+        if not chosen:
+            return chosen
+        doc = chosen[0].doc
+        merged: list[Span] = []
+        for s in chosen:
+            if s.label_ != "PERSON" or (merged and s.start < merged[-1].end):
+                continue
+            opening = [k for k in range(s.start + 1, min(s.end + 1, len(doc))) if doc[k].is_quote]
+            if not opening:
+                continue
+            close = next((k for k in range(opening[0] + 1, min(opening[0] + 6, len(doc))) if doc[k].is_quote), None)
+            if close is None or close + 1 >= len(doc) or not (doc[close + 1].pos_ == "PROPN" and doc[close + 1].is_title):
+                continue
+            end = close + 1
+            while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].is_title and end - close <= 3:
+                end += 1
+            merged.append(Span(doc, s.start, end, label="PERSON"))
+        if not merged:
+            return chosen
+        keep = [c for c in chosen if not any(c.start < m.end and m.start < c.end for m in merged)]
+        for m in merged:
+            for k in range(m.start, m.end):
+                taken[k] = True
+        return sorted(keep + merged, key=lambda c: c.start)
+
     def _split_title(self, span: Span) -> list[Span]:
         """ "Navy Adm. Kurt Tidd" -> ORG "Navy" + PERSON "Kurt Tidd": a title inside a name span
         separates the organisation from the person (SCHEMA: titles are outside PERSON spans)."""
@@ -601,6 +648,8 @@ class EntityMerger:
                 chosen.append(span)
         if self.join_state_into_org:
             chosen = self._join_state_into_org(sorted(chosen, key=lambda s: s.start), taken)
+        if self.places_are_loc:  # the same switch: schema span rules of GUIDELINES §4.1
+            chosen = self._join_nicknames(sorted(chosen, key=lambda s: s.start), taken)
         if self.leading_the_labels:
             chosen = [self._with_the(s) if s.start == 0 or not taken[s.start - 1] else s for s in chosen]
         if self.surname_consistency:

@@ -275,6 +275,18 @@ def test_merger_joins_a_state_into_its_org(nlp):
                                                       ("Bolivia", "STATE")]
 
 
+def test_merger_places_and_nicknames(nlp):
+    doc = _tagged(nlp, 'Jose Miguel "Chepe" Handal fled the city of Medellin for Choluteca and the Department of Defense.',
+                  [("Jose", 3, "PERSON"), ("Chepe", 1, "ORG"), ("Handal", 1, "PERSON"), ("the", 4, "ORG"),
+                   ("Choluteca", 1, "ORG"), ("Department", 3, "ORG")])
+    EntityMerger(["ner"], places_are_loc=True)(doc)
+    # a lower-case place noun makes a LOC, a capitalised one is a name; a department of Honduras
+    # named alone is a LOC; the quoted nickname joins the PERSON
+    assert [(e.text, e.label_) for e in doc.ents] == [('Jose Miguel "Chepe" Handal', "PERSON"),
+                                                      ("the city of Medellin", "LOC"), ("Choluteca", "LOC"),
+                                                      ("Department of Defense", "ORG")]
+
+
 def test_merger_leading_the(nlp):
     doc = nlp("The FARC met the Israeli firms.")
     doc.ents = [Span(doc, 1, 2, label="ARMED_GROUP"), Span(doc, 4, 5, label="STATE")]
