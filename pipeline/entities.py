@@ -326,8 +326,9 @@ class EntityMerger:
         self.drop_modifier_items = drop_modifier_items
         # SCHEMA: a STATE's kb_id is an ISO code, so a proper name that is no country, metonym or
         # government phrase ("Houston", "Ardon") is no STATE: it takes the base NER's label for the
-        # same span, or is dropped; a capital named as a location ("arrested in Buenos Aires") is
-        # a LOC, not the government it can stand for. Acronyms are left alone ("the GOH", "USG")
+        # same span when there is one, else LOC (a proper noun) or nothing; a capital named as a
+        # location ("arrested in Buenos Aires") is a LOC, not the government it can stand for.
+        # Acronyms are left alone ("the GOH", "USG")
         self.states_need_a_country = states_need_a_country
         # GUIDELINES §4.1: an alias ("alias 'El Cepillo'") is a PERSON mention
         self.alias_is_person = alias_is_person
@@ -337,12 +338,12 @@ class EntityMerger:
         # SCHEMA: WEAPON/SURVEILLANCE are arms, platforms and security technology; a count with
         # any noun is none ("five ways", "907 homicides"): an item mention ends in a head word of
         # the domain lists or in these extra nouns, or names a model
+        self.item_nouns = None if item_head_nouns is None else item_head_words() | {w.lower() for w in item_head_nouns}
         # GUIDELINES §4.1: places are LOC: "the city of Medellin", a province named alone
         # ("Choluteca"); a quoted nickname inside a name is part of the PERSON
         self.places_are_loc = places_are_loc
         # SCHEMA: "Israeli defense ministry" is one ORG; a STATE the NER split off joins its ORG
         self.join_state_into_org = join_state_into_org
-        self.item_nouns = None if item_head_nouns is None else item_head_words() | {w.lower() for w in item_head_nouns}
 
     def _headline_fit(self, span: Span, heads: list[Span]) -> Span | None:
         """A NER guess inside a headline, checked against the headline's lower-cased re-parse: a
@@ -511,7 +512,8 @@ class EntityMerger:
                    for t in span)
 
     def _state_check(self, span: Span) -> Span | None:
-        """A STATE span that names a country, else its base-NER label, else None (see __init__)."""
+        """The span kept as STATE when it names a country (LOC for a located capital), else
+        relabelled: LOC for a province, the base NER's label, LOC for a proper noun; None drops it."""
         from .normalise import exact_state, government_words, resolve_state, subnational_place
 
         doc = span.doc
@@ -569,7 +571,7 @@ class EntityMerger:
         return sorted(out, key=lambda s: s.start)
 
     @staticmethod
-    def _join_state_into_org(chosen: list[Span], taken: list[bool]) -> list[Span]:
+    def _join_state_into_org(chosen: list[Span]) -> list[Span]:
         """ "the [U.S.] [Drug Enforcement Administration]" is one ORG (SCHEMA: the longest name
         wins, as in "Israeli defense ministry"): a STATE right before an ORG that it modifies joins it."""
         out: list[Span] = []
@@ -647,7 +649,7 @@ class EntityMerger:
                     taken[i] = True
                 chosen.append(span)
         if self.join_state_into_org:
-            chosen = self._join_state_into_org(sorted(chosen, key=lambda s: s.start), taken)
+            chosen = self._join_state_into_org(sorted(chosen, key=lambda s: s.start))
         if self.places_are_loc:  # the same switch: schema span rules of GUIDELINES §4.1
             chosen = self._join_nicknames(sorted(chosen, key=lambda s: s.start), taken)
         if self.leading_the_labels:
