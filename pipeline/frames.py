@@ -48,6 +48,7 @@ from typing import Any, Iterable, Mapping
 from spacy.tokens import Span, Token
 
 _SUBJ = ("nsubj", "csubj")
+_MODS = ("poss", "amod", "compound", "nmod")
 
 
 def compile_frames(frames: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -57,16 +58,24 @@ def compile_frames(frames: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[st
     for rtype, spec in frames.items():
         comp = {k: frozenset(v) if isinstance(v, (list, tuple, set, frozenset)) and k not in _ORDERED else v
                 for k, v in spec.items()}
-        comp["_triggers"] = frozenset(w for key in _TRIGGER_KEYS for w in spec.get(key, ()))
+        comp["_triggers"] = _trigger_words(spec)
         out[rtype] = comp
     return out
 
 
-def _lex(spec: Mapping[str, Any], key: str) -> frozenset[str]:
-    """A word list of a spec as a set (free for compiled specs)."""
-    val = spec.get(key, ())
+def _words(val: Iterable[str]) -> frozenset[str]:
+    """A word list as a set (free when it already is one, as in compiled specs)."""
     return val if isinstance(val, frozenset) else frozenset(val)
-_MODS = ("poss", "amod", "compound", "nmod")
+
+
+def _lex(spec: Mapping[str, Any], key: str) -> frozenset[str]:
+    """A word list of a spec as a set."""
+    return _words(spec.get(key, ()))
+
+
+def _trigger_words(spec: Mapping[str, Any]) -> frozenset[str]:
+    """The words that can trigger a type's frame (compiled specs carry them precomputed)."""
+    return spec.get("_triggers") or frozenset(w for key in _TRIGGER_KEYS for w in spec.get(key, ()))
 
 
 def _agents(verb: Token) -> list[Token]:
@@ -309,7 +318,7 @@ def attribution_source(span: Span, source_verbs: Iterable[str]) -> bool:
         k -= 1
     if k > span.sent.start and doc[k].lower_ == "to" and doc[k - 1].lower_ == "according":
         return True
-    verbs = source_verbs if isinstance(source_verbs, frozenset) else frozenset(source_verbs)
+    verbs = _words(source_verbs)
     if r.dep_ in ("nsubj", "agent", "pobj") and r.head.lemma_.lower() in verbs:
         return True  # "La Tercera reported", "reported by the AP" (through the agent's pobj below)
     if r.dep_ == "pobj" and r.head.dep_ == "agent" and r.head.head.lemma_.lower() in verbs:
@@ -322,7 +331,7 @@ def acted_upon(person: Span, org: Span, member_verbs: Iterable[str]) -> bool:
     ("Duarte and the Veracruz government embezzled", "the court indicted X", "X was arrested by
     the police")? Neither says the person belongs to it, unless the verb is one of hiring,
     appointing or dismissing (``member_verbs``)."""
-    member_verbs = member_verbs if isinstance(member_verbs, frozenset) else frozenset(member_verbs)
+    member_verbs = _words(member_verbs)
     p, o = person.root, org.root
     if o.i in {t.i for t in p.conjuncts} or p.i in {t.i for t in o.conjuncts}:
         return True
@@ -342,7 +351,7 @@ def nationality_only(state: Span, person: Span, private_roles: Iterable[str]) ->
     """Does the STATE only qualify something else: another entity ("Spain's Basque ETA") or a
     private role ("Chilean car importer", "Colombian crime boss", "Colombia's drug traffickers")?
     A nationality or a country of operation is no post in its government."""
-    private_roles = private_roles if isinstance(private_roles, frozenset) else frozenset(private_roles)
+    private_roles = _words(private_roles)
     r = state.root
     if r.dep_ not in _MODS:
         return False
@@ -367,7 +376,7 @@ def sentence_roles(sent: Span, frames: Mapping[str, Mapping[str, Any]]) -> RoleT
             continue
         # only trigger words (and item modifiers, for "-supplied") can offer roles: skip the rest
         # cheaply instead of testing every token against every lexicon
-        words = spec.get("_triggers") or frozenset(w for key in _TRIGGER_KEYS for w in spec.get(key, ()))
+        words = _trigger_words(spec)
         maker = bool(spec.get("made_by_suffixes"))
         toks = [t for t in sent if t.lemma_.lower() in words or (maker and t.dep_ in ("amod", "compound"))]
         table[rtype] = [(h, t) for tok in toks for h, t in _roles(tok, spec) if h and t]

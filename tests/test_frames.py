@@ -109,17 +109,41 @@ EXTENDED = [
 ]
 
 
-@pytest.mark.parametrize("text,head,tail,rtype,fires", EXTENDED)
+# session 4 frame extensions (chosen on the shared-corpus development sets)
+EXTENDED_4 = [
+    # "accused of X and of providing": the agent passes through a conjoined preposition
+    ("Ruritanian officials were accused of helping the rebels and of providing the Freedonian police with rifles.",
+     "Ruritanian", "the Freedonian police", "ARMS_TRANSFER", True),
+    # an example introduced by "such as" fills the role of the noun it illustrates
+    ("Ruritania sold rifles to criminal groups such as the Zetas.", "Ruritania", "the Zetas", "ARMS_TRANSFER", True),
+    # a participle modifying the agent ("police suspected of selling"), and a participle modifying
+    # the recipient that shares a conjoined by-agent ("a unit advised and equipped by X")
+    ("Ruritanian police suspected of selling rifles to Freedonian gangs were arrested.", "Ruritanian police",
+     "Freedonian", "ARMS_TRANSFER", True),
+    ("The Freedonian army task force, advised and equipped in part by the Ruritanian police, had seized rifles.",
+     "the Ruritanian police", "The Freedonian army", "ARMS_TRANSFER", True),
+    ("The Freedonian army task force, advised and equipped in part by the Ruritanian police, had seized rifles.",
+     "the Ruritanian police", "The Freedonian army", "TRAINING", True),
+]
+
+
+@pytest.mark.parametrize("text,head,tail,rtype,fires", EXTENDED + EXTENDED_4)
 def test_extended_frame(nlp, frames, text, head, tail, rtype, fires):
     test_frame(nlp, frames, text, head, tail, rtype, fires)
 
 
+def _aid_frames(nlp, frames, text, head, tail, money):
+    """SECURITY_AID frame hits of (head, tail) with ``money`` marked as the MONEY entity."""
+    doc = nlp(text)
+    h, t = _spans(doc, head, tail)
+    (m,) = _spans(doc, money)
+    doc.ents = [Span(doc, m.start, m.end, label="MONEY")]
+    return frame_types(h, t, doc[:], frames, ["SECURITY_AID"])
+
+
 def test_receiving_money_is_aid_only_for_a_sum(nlp, frames):
-    doc = nlp("Freedonia received $38 million from Ruritania last year.")
-    h, t = _spans(doc, "Ruritania", "Freedonia")
-    money = doc.char_span(doc.text.index("$38"), doc.text.index(" from"))
-    doc.ents = [Span(doc, money.start, money.end, label="MONEY")]
-    assert frame_types(h, t, doc[:], frames, ["SECURITY_AID"]) == {"SECURITY_AID"}
+    assert _aid_frames(nlp, frames, "Freedonia received $38 million from Ruritania last year.", "Ruritania",
+                       "Freedonia", "$38 million") == {"SECURITY_AID"}
     doc2 = nlp("Freedonia received a delegation from Ruritania last year.")
     h2, t2 = _spans(doc2, "Ruritania", "Freedonia")
     assert frame_types(h2, t2, doc2[:], frames, ["SECURITY_AID"]) == set()
@@ -183,36 +207,12 @@ def test_a_frame_fixes_the_direction(nlp):
     assert decided == [("SEDENA", "The Hidalgo government", "ARMS_TRANSFER")]  # floored, reverse suppressed
 
 
-# session 4 frame extensions (chosen on the shared-corpus development sets)
-EXTENDED_4 = [
-    # "accused of X and of providing": the agent passes through a conjoined preposition
-    ("Ruritanian officials were accused of helping the rebels and of providing the Freedonian police with rifles.",
-     "Ruritanian", "the Freedonian police", "ARMS_TRANSFER", True),
-    # an example introduced by "such as" fills the role of the noun it illustrates
-    ("Ruritania sold rifles to criminal groups such as the Zetas.", "Ruritania", "the Zetas", "ARMS_TRANSFER", True),
-    # a participle modifying the agent ("police suspected of selling"), and a participle modifying
-    # the recipient that shares a conjoined by-agent ("a unit advised and equipped by X")
-    ("Ruritanian police suspected of selling rifles to Freedonian gangs were arrested.", "Ruritanian police",
-     "Freedonian", "ARMS_TRANSFER", True),
-    ("The Freedonian army task force, advised and equipped in part by the Ruritanian police, had seized rifles.",
-     "the Ruritanian police", "The Freedonian army", "ARMS_TRANSFER", True),
-    ("The Freedonian army task force, advised and equipped in part by the Ruritanian police, had seized rifles.",
-     "the Ruritanian police", "The Freedonian army", "TRAINING", True),
-]
-
-
-@pytest.mark.parametrize("text,head,tail,rtype,fires", EXTENDED_4)
-def test_extended_frame_session_4(nlp, frames, text, head, tail, rtype, fires):
-    test_frame(nlp, frames, text, head, tail, rtype, fires)
 
 
 def test_aid_sum_granted_to_a_recipient(nlp, frames):
     """ "$36 million in Ruritanian aid, granted to Freedonia": the aid's modifier gave it."""
-    doc = nlp("Supporting the navy is $36 million in Ruritanian military aid, granted to Freedonia since 2007.")
-    h, t = _spans(doc, "Ruritanian", "Freedonia")
-    money = doc.char_span(doc.text.index("$36"), doc.text.index(" in Ruritanian"))
-    doc.ents = [Span(doc, money.start, money.end, label="MONEY")]
-    assert frame_types(h, t, doc[:], frames, ["SECURITY_AID"]) == {"SECURITY_AID"}
+    assert _aid_frames(nlp, frames, "Supporting the navy is $36 million in Ruritanian military aid, granted to "
+                       "Freedonia since 2007.", "Ruritanian", "Freedonia", "$36 million") == {"SECURITY_AID"}
 
 
 @pytest.mark.parametrize("text,org,expected", [
