@@ -137,7 +137,8 @@ def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations
                                             "drop_modifier_items": bool(ent_cfg.get("drop_modifier_items", False)),
                                             **{k: bool(ent_cfg.get(k, False)) for k in
                                                ("states_need_a_country", "alias_is_person", "person_needs_name",
-                                                "join_state_into_org", "places_are_loc")},
+                                                "join_state_into_org", "places_are_loc", "nicknames_in_person")},
+                                            "aid_nouns": list(ent_cfg.get("aid_nouns", [])),
                                             "item_head_nouns": (list(ent_cfg["item_head_nouns"])
                                                                 if ent_cfg.get("item_head_nouns") is not None else None)})
     if "linker" in stages:

@@ -84,6 +84,10 @@ NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "da", "das", "
 # a place named as where something happens, not as an actor
 LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "around", "across", "throughout", "inside", "within"})
 _NOT_A_NAME = re.compile(r"[()\[\]/:\d]")
+# diplomatic cables abbreviate governments: GOH (Honduras), GOES (El Salvador), USG
+# a one-word name is a noun; the tagger calls capitalised sentence-initial adjectives ADJ
+_NAME_POS = frozenset({"PROPN", "NOUN", "X"})
+_GOVERNMENT_ACRONYM = re.compile(r"^(GO[A-Z]{1,3}|USG)$")
 
 DIRECTIONS = ["northern", "southern", "eastern", "western", "northeastern", "northwestern", "southeastern",
               "southwestern", "central", "north", "south", "east", "west"]
@@ -260,7 +264,8 @@ def _located_capital(span: Span) -> bool:
                     "country_names_are_states": False, "strip_possessive": False, "leading_the_labels": [],
                     "surname_consistency": False, "headline_names": False, "drop_modifier_items": False,
                     "states_need_a_country": False, "alias_is_person": False, "person_needs_name": False,
-                    "item_head_nouns": None, "join_state_into_org": False, "places_are_loc": False},
+                    "item_head_nouns": None, "join_state_into_org": False, "places_are_loc": False,
+                    "nicknames_in_person": False, "aid_nouns": []},
 )
 def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key: str, base_key: str,
                        base_label_map: dict[str, str], norp_requires_state_alias: bool,
@@ -270,13 +275,14 @@ def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key:
                        surname_consistency: bool, drop_modifier_items: bool, states_need_a_country: bool,
                        alias_is_person: bool, person_needs_name: bool,
                        item_head_nouns: list[str] | None, join_state_into_org: bool,
-                       places_are_loc: bool) -> "EntityMerger":
+                       places_are_loc: bool, nicknames_in_person: bool, aid_nouns: list[str]) -> "EntityMerger":
     return EntityMerger(priority, ruler_key, base_key, base_label_map, norp_requires_state_alias, ruler_first_labels,
                         org_head_nouns, person_titles, country_names_are_states, strip_possessive,
                         leading_the_labels, surname_consistency, headline_names, drop_modifier_items,
                         states_need_a_country=states_need_a_country, alias_is_person=alias_is_person,
                         person_needs_name=person_needs_name, item_head_nouns=item_head_nouns,
-                        join_state_into_org=join_state_into_org, places_are_loc=places_are_loc)
+                        join_state_into_org=join_state_into_org, places_are_loc=places_are_loc,
+                        nicknames_in_person=nicknames_in_person, aid_nouns=aid_nouns)
 
 
 class EntityMerger:
@@ -291,7 +297,8 @@ class EntityMerger:
                  drop_modifier_items: bool = False, *, states_need_a_country: bool = False,
                  alias_is_person: bool = False, person_needs_name: bool = False,
                  item_head_nouns: Iterable[str] | None = None, join_state_into_org: bool = False,
-                 places_are_loc: bool = False) -> None:
+                 places_are_loc: bool = False, nicknames_in_person: bool = False,
+                 aid_nouns: Iterable[str] = ()) -> None:
         unknown = set(priority) - {"rules", "ner", "ruler", "base"}
         if unknown:
             raise ValueError(f"unknown entity sources in priority: {sorted(unknown)}")
@@ -340,8 +347,13 @@ class EntityMerger:
         # the domain lists or in these extra nouns, or names a model
         self.item_nouns = None if item_head_nouns is None else item_head_words() | {w.lower() for w in item_head_nouns}
         # GUIDELINES §4.1: places are LOC: "the city of Medellin", a province named alone
-        # ("Choluteca"); a quoted nickname inside a name is part of the PERSON
+        # ("Choluteca")
         self.places_are_loc = places_are_loc
+        # GUIDELINES §4.1: a quoted nickname inside a name is part of the PERSON
+        self.nicknames_in_person = nicknames_in_person
+        # nouns of aid whose lower-case organisation modifiers are generic ("U.S. military and
+        # police aid": STATE "U.S." only)
+        self.aid_nouns = frozenset(w.lower() for w in aid_nouns)
         # SCHEMA: "Israeli defense ministry" is one ORG; a STATE the NER split off joins its ORG
         self.join_state_into_org = join_state_into_org
 
@@ -455,8 +467,10 @@ class EntityMerger:
         if self.item_nouns is not None and span.label_ in ("WEAPON", "SURVEILLANCE") and not self._names_an_item(span):
             return Span(doc, span.start, span.start)
         if self.person_needs_name and span.label_ == "PERSON" and (_NOT_A_NAME.search(span.text) or "/" in (
-                doc.text[max(0, span.start_char - 1):span.start_char] + doc.text[span.end_char:span.end_char + 1])):
-            return Span(doc, span.start, span.start)
+                doc.text[max(0, span.start_char - 1):span.start_char] + doc.text[span.end_char:span.end_char + 1])
+                or (len(span) == 1 and span[0].pos_ not in _NAME_POS)):
+            return Span(doc, span.start, span.start)  # "DECL:", "WHA/CEN", '"Armed, uniformed Americans"'
+
         if self.country_names_are_states and span.label_ == "STATE":
             from .normalise import subnational_place
 
@@ -470,6 +484,8 @@ class EntityMerger:
 
             words = [t.lower_ for t in span]
             k = 1 if words[0] == "the" else 0
+            if len(words) > k + 3 and words[k] in DIRECTIONS:
+                k += 1  # "the southern department of Choluteca"
             if len(words) > k + 2 and words[k] in PLACE_NOUNS and span[k].is_lower and words[k + 1] == "of" \
                     and not exact_state(span[k + 2:].text):
                 return Span(doc, span.start, span.end, label="LOC")  # "the city of Medellin"
@@ -484,6 +500,17 @@ class EntityMerger:
         if span.label_ in ("STATE", "PERSON", "LOC") and span.root.lemma_.lower() in self.org_head_nouns \
                 and span.root.i == span.end - 1:
             return Span(doc, span.start, span.end, label="ORG", kb_id=span.kb_id_)
+        if span.label_ in ("WEAPON", "SURVEILLANCE") and any(
+                not t.is_lower and {t.lemma_.lower(), t.lower_} & self.org_head_nouns for t in span):
+            return Span(doc, span.start, span.end, label="ORG")  # "GOH Ministries of Defense"
+        if span.label_ == "ORG" and self.person_titles:
+            fixed = self._org_before_title(span)
+            if fixed is not None:
+                return fixed
+        if span.label_ == "ORG" and self.country_names_are_states:
+            fixed = self._generic_org_modifier(span)
+            if fixed is not None:
+                return fixed
         if span.label_ in ("WEAPON", "SURVEILLANCE") and self.drop_modifier_items and span.text.islower() \
                 and span[-1].dep_ in ("compound", "nmod", "amod") and span[-1].head.i >= span.end:
             return Span(doc, span.start, span.start)  # "weapons laws", "arms trafficking": a modifier, no item
@@ -495,11 +522,55 @@ class EntityMerger:
             while k < span.end - 1 and doc[k].lower_.rstrip(".") in self.person_titles:
                 k += 1
             rest = doc[k:span.end]
-            if k > span.start and all(t.pos_ == "PROPN" for t in rest) \
+            # a name is singular: "Foreign Affairs" is the ministry, not Mr Affairs
+            if k > span.start and all(t.pos_ == "PROPN" for t in rest) and rest[-1].tag_ != "NNPS" \
                     and not any(t.lemma_.lower() in self.org_head_nouns for t in rest) \
                     and not all(t.lower_.rstrip(".") in self.person_titles for t in rest):
                 return Span(doc, k, span.end, label="PERSON")
         return span
+
+    def _org_before_title(self, span: Span) -> Span | None:
+        """ "The Colombian Defense Minister": an ORG guess ending in the first word of a title is the
+        demonym (STATE) or the organisation before it; None when the rule does not apply."""
+        from .normalise import exact_state
+
+        doc = span.doc
+        if span.end >= len(doc) or doc[span.end].lower_.rstrip(".") not in self.person_titles:
+            return None
+        end = span.end
+        while end > span.start and doc[end - 1].lower_.rstrip(".") in self.person_titles:
+            end -= 1
+        if end == span.end:
+            return None
+        start = span.start + 1 if doc[span.start].lower_ == "the" else span.start
+        if start >= end:
+            return Span(doc, span.start, span.start)
+        code = exact_state(doc[start:end].text)
+        if code:
+            return Span(doc, start, end, label="STATE", kb_id=code)
+        return Span(doc, span.start, end, label="ORG")
+
+    def _generic_org_modifier(self, span: Span) -> Span | None:
+        """ "$36 million in U.S. military and police aid": lower-case organisation words naming the
+        kind of aid are no organisation (SCHEMA: "security forces" in general is not annotated);
+        a leading country stays STATE. "Colombian army officials" keeps its ORG. None when the
+        rule does not apply."""
+        from .normalise import exact_state
+
+        doc = span.doc
+        root = span.root
+        if not self.aid_nouns or root.dep_ not in ("compound", "nmod", "amod") or root.head.i < span.end \
+                or root.head.lemma_.lower() not in self.aid_nouns or any(t.dep_ in ("det", "poss") for t in span):
+            return None
+        k = span.start
+        while k < span.end and not span.doc[k].is_lower:
+            k += 1
+        if k == span.end or not all(t.is_lower or t.is_punct for t in doc[k:span.end]):
+            return None
+        code = exact_state(doc[span.start:k].text) if k > span.start else None
+        if code:
+            return Span(doc, span.start, k, label="STATE", kb_id=code)
+        return Span(doc, span.start, span.start) if k == span.start else None
 
     def _names_an_item(self, span: Span) -> bool:
         """Does the item mention end in an item noun ("five Arava planes") or name a model
@@ -522,9 +593,14 @@ class EntityMerger:
         if resolve_state(span.text) or exact_state(span.text):
             return Span(doc, span.start, span.end, label="LOC") if _located_capital(span) else span
         names = [t for t in span if t.is_alpha]
+        if len(names) == 1 and names[0].is_upper and len(names[0]) > 1 and not _GOVERNMENT_ACRONYM.match(names[0].text):
+            # an acronym that is no country alias and no cable abbreviation of a government ("GOH",
+            # "USG") names an organisation ("PRI", "ATF"); beside a slash it is a cable marker ("S/NF")
+            around = doc.text[max(0, span.start_char - 1):span.start_char] + doc.text[span.end_char:span.end_char + 1]
+            return None if "/" in around else Span(doc, span.start, span.end, label="ORG")
         if not names or any(t.is_upper for t in names) or not all(t.is_title or t.is_lower for t in names) \
                 or not any(t.is_title for t in names):
-            return span  # acronyms and odd casing: no evidence either way
+            return span  # odd casing: no evidence either way
         if subnational_place(span.text):
             return Span(doc, span.start, span.end, label="LOC")
         for b in doc.spans[self.base_key] if self.base_key in doc.spans else []:
@@ -650,7 +726,7 @@ class EntityMerger:
                 chosen.append(span)
         if self.join_state_into_org:
             chosen = self._join_state_into_org(sorted(chosen, key=lambda s: s.start))
-        if self.places_are_loc:  # the same switch: schema span rules of GUIDELINES §4.1
+        if self.nicknames_in_person:
             chosen = self._join_nicknames(sorted(chosen, key=lambda s: s.start), taken)
         if self.leading_the_labels:
             chosen = [self._with_the(s) if s.start == 0 or not taken[s.start - 1] else s for s in chosen]

@@ -51,6 +51,11 @@ def exact_state(text: str) -> str | None:
         return lookup[t]
     if t.lower() in lower:
         return lower[t.lower()]
+    # pycountry also matches bare ISO codes, and no country's name is that short: "AG" (attorney
+    # general), "PRI" (a party), "PM" would be Antigua, Puerto Rico and Saint Pierre. The codes that
+    # writers do use ("US", "UK", "UAE") are aliases in state_aliases.json.
+    if len(t) <= 3:
+        return None
     try:
         return pycountry.countries.lookup(t).alpha_3
     except LookupError:

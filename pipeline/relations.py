@@ -435,6 +435,10 @@ class RelationClassifier:
                     # Bolivia, and Y, president of Venezuela": Y's post is in Venezuela)
                     if new is None or rtype not in new.types or rtype in new.rivals:
                         continue
+                    # the vetoes hold for a propagated pair as for a scored one ("The court indicted
+                    # Pedro Gomez and Juan Diaz": neither is a member of the court)
+                    if rtype == "AFFILIATION" and rtype not in new.frames and self._not_a_member(new):
+                        continue
                     key = (rtype, frozenset(pair))
                     if key not in best:
                         best[key] = (new, rtype, p)

@@ -282,3 +282,25 @@ def test_nationality_only(nlp, frames, text, state, person, expected):
         eta = doc.char_span(text.index("Basque"), text.index(" group"))
         doc.ents = [Span(doc, eta.start, eta.end, label="ARMED_GROUP")]
     assert nationality_only(s, p, frames["AFFILIATION"]["private_roles"]) is expected
+
+
+def test_propagated_affiliation_keeps_the_vetoes(nlp, monkeypatch):
+    """A conjunct reached by propagation passes the same AFFILIATION vetoes as a scored pair."""
+    from pipeline.relations import RelationClassifier
+
+    comp = RelationClassifier(**relation_component_config(load_config("fast")))
+    doc = nlp("Pedro Gomez and Juan Diaz joined the Freedonian police.")
+    names = ("Pedro Gomez", "Juan Diaz", "the Freedonian police")
+    labels = ("PERSON", "PERSON", "ORG")
+    doc.ents = [Span(doc, s.start, s.end, label=lab) for s, lab in zip(_spans(doc, *names), labels)]
+    pairs = {(c.head.text, c.tail.text): c for c in comp.candidates(doc)}
+    scored = [(c, {"AFFILIATION": 0.9 if k == ("Pedro Gomez", "the Freedonian police") else 0.1, "NONE": 0.1})
+              for k, c in pairs.items()]
+
+    def members() -> set[tuple[str, str]]:
+        return {(c.head.text, c.tail.text) for c, r, _ in comp.decide(scored) if r == "AFFILIATION"}
+
+    assert members() == {("Pedro Gomez", "the Freedonian police"), ("Juan Diaz", "the Freedonian police")}
+    # a veto on the conjunct's own pair (as for "indicted by the police") stops the propagation
+    monkeypatch.setattr(comp, "_not_a_member", lambda cand: cand.head.text == "Juan Diaz")
+    assert members() == {("Pedro Gomez", "the Freedonian police")}

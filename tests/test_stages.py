@@ -279,12 +279,73 @@ def test_merger_places_and_nicknames(nlp):
     doc = _tagged(nlp, 'Jose Miguel "Chepe" Handal fled the city of Medellin for Choluteca and the Department of Defense.',
                   [("Jose", 3, "PERSON"), ("Chepe", 1, "ORG"), ("Handal", 1, "PERSON"), ("the", 4, "ORG"),
                    ("Choluteca", 1, "ORG"), ("Department", 3, "ORG")])
-    EntityMerger(["ner"], places_are_loc=True)(doc)
+    EntityMerger(["ner"], places_are_loc=True, nicknames_in_person=True)(doc)
     # a lower-case place noun makes a LOC, a capitalised one is a name; a department of Honduras
     # named alone is a LOC; the quoted nickname joins the PERSON
     assert [(e.text, e.label_) for e in doc.ents] == [('Jose Miguel "Chepe" Handal', "PERSON"),
                                                       ("the city of Medellin", "LOC"), ("Choluteca", "LOC"),
                                                       ("Department of Defense", "ORG")]
+
+
+@pytest.mark.parametrize("places,nicknames,expected", [
+    (True, False, [("Jose Miguel", "PERSON"), ("Chepe", "ORG"), ("Handal", "PERSON"),
+                   ("the southern department of Choluteca", "LOC")]),
+    (False, True, [('Jose Miguel "Chepe" Handal', "PERSON"), ("the southern department of Choluteca", "ORG")]),
+])
+def test_merger_places_and_nicknames_are_separate_switches(nlp, places, nicknames, expected):
+    doc = _tagged(nlp, 'Jose Miguel "Chepe" Handal fled to the southern department of Choluteca.',
+                  [("Jose", 2, "PERSON"), ("Chepe", 1, "ORG"), ("Handal", 1, "PERSON"), ("the", 5, "ORG")])
+    EntityMerger(["ner"], places_are_loc=places, nicknames_in_person=nicknames)(doc)
+    # a direction word may stand between "the" and the place noun
+    assert [(e.text, e.label_) for e in doc.ents] == expected
+
+
+def test_merger_acronyms_that_are_no_country(nlp):
+    doc = _tagged(nlp, "The PRI and the GOH met ATF agents (S/NF) in the US.",
+                  [("PRI", 1, "STATE"), ("GOH", 1, "STATE"), ("ATF", 1, "STATE"), ("NF", 1, "STATE"),
+                   ("US", 1, "STATE")])
+    EntityMerger(["ner"], country_names_are_states=True, states_need_a_country=True)(doc)
+    # "PRI" is no Puerto Rico, "ATF" no state; "GOH" is a cable's Government of Honduras; a code
+    # glued to a slash is a classification marker
+    assert [(e.text, e.label_) for e in doc.ents] == [("PRI", "ORG"), ("GOH", "STATE"), ("ATF", "ORG"),
+                                                      ("US", "STATE")]
+
+
+def test_merger_one_word_person_is_a_noun(nlp):
+    doc = _tagged(nlp, '"Armed, uniformed Americans commanded the police," Morales said.',
+                  [("Armed", 1, "PERSON"), ("Americans", 1, "STATE"), ("Morales", 1, "PERSON")])
+    EntityMerger(["ner"], person_needs_name=True)(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Americans", "STATE"), ("Morales", "PERSON")]
+
+
+def test_merger_titles_next_to_organisations(nlp):
+    doc = _tagged(nlp, "The Colombian Defense Minister, Rodrigo Rivera, called the Foreign Affairs office.",
+                  [("The", 3, "ORG"), ("Rodrigo", 2, "PERSON"), ("Foreign", 2, "ORG")])
+    EntityMerger(["ner"], country_names_are_states=True, person_titles=["defense", "minister", "foreign"])(doc)
+    # the title's first word is no part of the organisation: the demonym is the STATE; "Foreign
+    # Affairs" (a plural) is no "Foreign" title before a person called Affairs
+    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [("Colombian", "STATE", "COL"),
+                                                                ("Rodrigo Rivera", "PERSON", ""),
+                                                                ("Foreign Affairs", "ORG", "")]
+
+
+def test_merger_items_named_by_an_organisation_noun(nlp):
+    doc = _tagged(nlp, "He met GOH Ministries of Defense officials about the rifles.",
+                  [("GOH", 4, "SURVEILLANCE"), ("rifles", 1, "WEAPON")])
+    EntityMerger(["ner"], org_head_nouns=["ministry", "ministries"])(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("GOH Ministries of Defense", "ORG"), ("rifles", "WEAPON")]
+
+
+def test_merger_generic_forces_naming_aid(nlp):
+    doc = _tagged(nlp, "It got $36 million in U.S. military and police aid, and Colombian army officials left.",
+                  [("U.S.", 4, "ORG"), ("Colombian", 2, "ORG")])
+    EntityMerger(["ner"], country_names_are_states=True, aid_nouns=["aid"])(doc)
+    # the kind of aid is no organisation, its country is; "Colombian army" officials are the army's
+    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [("U.S.", "STATE", "USA"),
+                                                                ("Colombian army", "ORG", "")]
+    off = _tagged(nlp, "It got $36 million in U.S. military and police aid.", [("U.S.", 4, "ORG")])
+    EntityMerger(["ner"], country_names_are_states=True)(off)
+    assert [e.text for e in off.ents] == ["U.S. military and police"]
 
 
 def test_merger_leading_the(nlp):
