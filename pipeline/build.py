@@ -16,14 +16,16 @@ from spacy.language import Language
 from thinc.api import Config
 
 from . import base as _base  # noqa: F401  (registers factories)
-from . import entities as _entities
+from . import descriptions as _descriptions  # noqa: F401
+from . import entities as _entities  # noqa: F401  (registers secrel_entities)
 from . import normalise as _normalise  # noqa: F401
 from . import relations as _relations  # noqa: F401
+from .patterns import add_ruler, add_rules
 from .records import ensure_extensions
 
 CONFIG_DIR = Path(__file__).parent / "configs"
-KNOWN_STAGES = ("linebreaks", "headlines", "ner", "ruler", "rules", "entities", "linker", "relations", "transformer_ner",
-                "transformer_relations")
+KNOWN_STAGES = ("linebreaks", "headlines", "ner", "ruler", "rules", "entities", "descriptions", "linker", "relations",
+                "transformer_ner", "transformer_relations")
 
 
 def resolve_config_path(config: str | Path) -> Path:
@@ -118,9 +120,9 @@ def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations
 
         add_transformer_ner(nlp, cfg, model_dir)
     if "ruler" in stages:
-        _entities.add_ruler(nlp)
+        add_ruler(nlp)
     if "rules" in stages:
-        _entities.add_rules(nlp)
+        add_rules(nlp)
     ent_cfg = cfg["entities"]
     nlp.add_pipe("secrel_entities", config={"priority": list(ent_cfg["priority"]),
                                             "base_label_map": dict(ent_cfg["base_label_map"]),
@@ -141,6 +143,8 @@ def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations
                                             "aid_nouns": list(ent_cfg.get("aid_nouns", [])),
                                             "item_head_nouns": (list(ent_cfg["item_head_nouns"])
                                                                 if ent_cfg.get("item_head_nouns") is not None else None)})
+    if "descriptions" in stages:
+        nlp.add_pipe("secrel_descriptions", config=dict(cfg["descriptions"]))
     if "linker" in stages:
         nlp.add_pipe("secrel_linker", config=dict(cfg["linker"]))
     if with_relations and "relations" in stages:

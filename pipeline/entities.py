@@ -1,257 +1,50 @@
-"""Entity stage: domain SpanRuler patterns and the deterministic merge of three sources.
+"""Entity stage: the deterministic merge of the entity sources into flat ``doc.ents``.
 
 Sources, each in its own place until the merge:
 - ``ner``: the trained schema NER (``secrel_ner``), which writes ``doc.ents``;
 - ``ruler``: domain-knowledge patterns (countries and demonyms, arms makers, spyware vendors,
   weapon systems, agencies, cartels) in ``doc.spans["ruler"]``;
+- ``rules``: schema-rule patterns (government phrases, blocked non-entities) in ``doc.spans["rules"]``;
 - ``base``: en_core_web_sm's OntoNotes entities in ``doc.spans["base_ents"]``, mapped to schema
   labels.
 
-``secrel_entities`` resolves overlaps greedily by (source priority, longer span first, earlier
-start), so the result is flat and reproducible.
+The patterns and the rulers that match them are built in ``pipeline/patterns.py``; the span rules
+that need no merger setting are functions in ``pipeline/span_rules.py``. ``secrel_entities``
+resolves overlaps greedily by (source priority, longer span first, earlier start), so the result is
+flat and reproducible.
 """
 
 from __future__ import annotations
 
-import itertools
-import json
 import re
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .base import HEADLINES_KEY
+from .normalise import exact_state, government_words, resolve_state, subnational_place
+from .patterns import item_head_words, state_surface_forms
 from .schema import ENTITY_LABELS
+from .span_rules import fit_rule_span, headline_fit, join_nicknames, join_state_into_org, located_capital
 
-DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_BASE_MAP = {"GPE": "STATE", "NORP": "STATE", "ORG": "ORG", "PERSON": "PERSON", "DATE": "DATE",
                     "MONEY": "MONEY", "LOC": "LOC", "FAC": "LOC"}
 
-
-@lru_cache(maxsize=4)
-def load_state_aliases(path: str | None = None) -> dict[str, Any]:
-    """Load the state alias table and add every country name that pycountry knows."""
-    import pycountry
-
-    data = json.loads(Path(path or DATA_DIR / "state_aliases.json").read_text(encoding="utf-8"))
-    names: dict[str, str] = {}
-    for c in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            val = getattr(c, attr, None)
-            if val and "," not in val:
-                names[val] = c.alpha_3
-    for c in pycountry.historic_countries:
-        if getattr(c, "name", None) and "," not in c.name:
-            names.setdefault(c.name, c.alpha_3)
-    names.update(data.get("aliases", {}))
-    data["names"] = names
-    return data
-
-
-@lru_cache(maxsize=1)
-def state_surface_forms() -> frozenset[str]:
-    """Every country name and demonym in the alias table (for filtering base NORP entities)."""
-    al = load_state_aliases()
-    return frozenset(al["demonyms"]) | frozenset(al["names"])
-
-
-def state_patterns(aliases: dict[str, Any]) -> list[dict[str, Any]]:
-    """SpanRuler phrase patterns for country names and demonyms (not metonyms: too ambiguous)."""
-    pats = []
-    for table in ("names", "demonyms"):
-        for text, code in sorted(aliases[table].items()):
-            pats.append({"label": "STATE", "pattern": text, "id": code})
-    return pats
-
-
-GOV_WORDS = ["government", "governments", "regime", "regimes", "administration", "administrations", "junta",
-             "juntas", "dictatorship", "dictatorships"]
-GOV_MODIFIERS = ["military", "new", "former", "current", "previous", "succeeding", "then", "far", "-", "right",
-                 "left", "wing", "leftist", "rightist", "civilian", "federal", "interim", "transitional", "de",
-                 "facto", "socialist", "communist", "authoritarian", "brutal", "repressive", "national", "central",
-                 "incoming", "outgoing", "elected", "coup", "successive", "various", "two"]
-
-
-# a compass word modifying a country makes a region of it (LOC): "northern Mexico"
 # nouns naming a kind of place: "the city of X" is a LOC
 PLACE_NOUNS = frozenset({"city", "town", "village", "municipality", "department", "province", "state", "port",
                          "region", "district", "island", "capital"})
 # particles inside Spanish and Portuguese personal names ("Juan de Dios Usuga")
 NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "da", "das", "do", "dos"})
-# a place named as where something happens, not as an actor
-LOCATIVE_PREPS = frozenset({"in", "at", "near", "outside", "around", "across", "throughout", "inside", "within"})
 _NOT_A_NAME = re.compile(r"[()\[\]/:\d]")
-# diplomatic cables abbreviate governments: GOH (Honduras), GOES (El Salvador), USG
 # a one-word name is a noun; the tagger calls capitalised sentence-initial adjectives ADJ
 _NAME_POS = frozenset({"PROPN", "NOUN", "X"})
+# diplomatic cables abbreviate governments: GOH (Honduras), GOES (El Salvador), USG
 _GOVERNMENT_ACRONYM = re.compile(r"^(GO[A-Z]{1,3}|USG)$")
 
+# a compass word modifying a country makes a region of it (LOC): "northern Mexico"
 DIRECTIONS = ["northern", "southern", "eastern", "western", "northeastern", "northwestern", "southeastern",
               "southwestern", "central", "north", "south", "east", "west"]
-
-ORG_MODIFIERS = ["federal", "national", "state", "armed", "special", "military", "security", "naval", "air",
-                 "defense", "defence", "foreign", "interior", "justice", "intelligence", "police", "border"]
-ORG_HEADS = ["army", "military", "police", "navy", "marines", "forces", "ministry", "embassy", "intelligence",
-             "guard", "gendarmerie", "congress", "parliament", "senate", "legislature", "judiciary"]
-
-# heads of a definite organisation named by its owner ("Chile's customs agency")
-POSSESSED_ORG_HEADS = ORG_HEADS + ["agency", "institute", "party", "force", "office", "court", "service", "unit",
-                                   "division", "department", "commission", "bureau", "council", "ministry"]
-POSSESSED = "possessed"
-
-
-def rule_patterns(aliases: dict[str, Any], path: Path | None = None) -> list[dict[str, Any]]:
-    """Schema rules as patterns: government phrases are STATE (GUIDELINES §2, §3.1), and names of
-    programmes, laws and industries are never entities (label ``_BLOCK``)."""
-    the = {"LOWER": "the", "OP": "?"}
-    mods = {"LOWER": {"IN": GOV_MODIFIERS}, "OP": "*"}
-    gov = {"LOWER": {"IN": GOV_WORDS}}
-    demonyms = sorted({d.lower() for d in aliases["demonyms"]} | {n.lower() for n in aliases["names"] if " " not in n})
-    pats: list[dict[str, Any]] = [
-        {"label": "STATE", "pattern": [the, mods, {"LOWER": {"IN": demonyms}}, mods, gov], "id": ""},
-        {"label": "STATE", "pattern": [the, mods, {"POS": "PROPN", "OP": "+"}, mods, gov], "id": ""},
-        {"label": "STATE", "pattern": [the, mods, gov], "id": ""},
-        {"label": "STATE", "pattern": [{"POS": "PROPN", "OP": "+"}, {"LOWER": {"IN": ["’s", "'s"]}}, mods, gov],
-         "id": ""},
-        {"label": "STATE", "pattern": [the, mods, gov, {"LOWER": "of"}, {"POS": "PROPN", "OP": "+"}], "id": ""},
-        # GUIDELINES §3.1, leader-named governments: "the administration of Argentine President
-        # Mauricio Macri" is one STATE span
-        {"label": "STATE", "pattern": [the, mods, gov, {"LOWER": "of"}, {"LOWER": {"IN": demonyms}},
-                                       {"POS": "PROPN", "OP": "+"}], "id": ""},
-        {"label": "STATE", "pattern": [the, {"ORTH": "State"}, {"LOWER": "of"}, {"POS": "PROPN", "OP": "+"}],
-         "id": ""},
-    ]
-    org_mods = {"LOWER": {"IN": ORG_MODIFIERS}, "OP": "*"}
-    org_head = {"LOWER": {"IN": ORG_HEADS}}
-    pats += [
-        {"label": "ORG", "pattern": [the, {"LOWER": {"IN": demonyms}}, org_mods, org_head], "id": ""},
-        {"label": "ORG", "pattern": [the, {"LOWER": {"IN": demonyms}}, org_mods, org_head, {"LOWER": "and"},
-                                     org_mods, org_head], "id": ""},
-        # GUIDELINES §1: a definite description of one specific organisation is ORG ("the army",
-        # "the armed forces"); the bare generic plural is not
-        {"label": "ORG", "pattern": [{"LOWER": "the"}, org_mods, org_head], "id": ""},
-        # ... and so is one named by its owner: "Chile's customs agency", "the country's military"
-        # (the possessor is not part of the span: _fit_rule_span trims it)
-        {"label": "ORG", "pattern": [{"POS": "PROPN", "OP": "+"}, {"LOWER": {"IN": ["’s", "'s"]}},
-                                     {"IS_LOWER": True, "POS": {"IN": ["ADJ", "NOUN", "VERB"]}, "OP": "{0,3}"},
-                                     {"LOWER": {"IN": POSSESSED_ORG_HEADS}, "IS_LOWER": True}], "id": POSSESSED},
-        {"label": "ORG", "pattern": [{"LOWER": {"IN": ["country", "nation"]}}, {"LOWER": {"IN": ["’s", "'s"]}},
-                                     {"IS_LOWER": True, "POS": {"IN": ["ADJ", "NOUN", "VERB"]}, "OP": "{0,3}"},
-                                     {"LOWER": {"IN": POSSESSED_ORG_HEADS}, "IS_LOWER": True}], "id": POSSESSED},
-    ]
-    path = path or DATA_DIR / "non_entities.jsonl"
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                pats.append({**json.loads(line), "label": "_BLOCK"})
-    return pats
-
-
-def add_rules(nlp: Language, name: str = "secrel_rules", spans_key: str = "rules", **kwargs: Any) -> Any:
-    """A second SpanRuler for the schema rules (runs after the parser: patterns use POS)."""
-    ruler = nlp.add_pipe("span_ruler", name=name, config={"spans_key": spans_key, "spans_filter": None,
-                                                          "phrase_matcher_attr": None, "validate": False},
-                         **kwargs)
-    ruler.add_patterns(rule_patterns(load_state_aliases()))
-    return ruler
-
-
-def domain_patterns(path: Path | None = None) -> list[dict[str, Any]]:
-    """The hand-written domain patterns (general knowledge of the field) plus state patterns."""
-    path = path or DATA_DIR / "domain_patterns.jsonl"
-    pats: list[dict[str, Any]] = []
-    if path.exists():
-        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if line.strip():
-                pat = json.loads(line)
-                if pat.get("label") not in ENTITY_LABELS:
-                    raise ValueError(f"{path}:{lineno}: label {pat.get('label')!r} is not a schema label")
-                pats.append(pat)
-    return pats + state_patterns(load_state_aliases())
-
-
-MAX_EXPANSIONS = 200
-
-
-@lru_cache(maxsize=4)
-def item_head_words(path: Path | None = None) -> frozenset[str]:
-    """Head words of the WEAPON/SURVEILLANCE domain lists ("rifles", "helicopters", "spyware"):
-    the nouns an item mention can end in."""
-    out: set[str] = set()
-    for pat in domain_patterns(path):
-        if pat["label"] not in ("WEAPON", "SURVEILLANCE"):
-            continue
-        p = pat["pattern"]
-        if isinstance(p, str):
-            out.add(p.split()[-1].lower())
-            continue
-        last = p[-1].get("LOWER") or p[-1].get("ORTH") or p[-1].get("LEMMA")
-        out.update(w.lower() for w in (last.get("IN", []) if isinstance(last, dict) else [last]) if w)
-    return frozenset(out)
-
-
-def _expand_lower(pattern: list[dict[str, Any]]) -> list[str] | None:
-    """Phrases equivalent to a token pattern of plain LOWER/ORTH tokens, without its optional
-    leading count (added back by the merger); None when the pattern is not of that form."""
-    toks = list(pattern)
-    if toks and set(toks[0]) == {"LIKE_NUM", "OP"} and toks[0].get("OP") == "?":
-        toks = toks[1:]
-    options: list[list[str | None]] = []
-    for t in toks:
-        keys = set(t) - {"OP"}
-        if t.get("OP") not in (None, "?") or len(keys) != 1:
-            return None
-        val = t[next(iter(keys))]
-        if keys == {"LOWER"}:
-            vals = val["IN"] if isinstance(val, dict) and set(val) == {"IN"} else [val]
-        elif keys == {"ORTH"} and isinstance(val, str):
-            vals = [val]
-        else:
-            return None
-        if not all(isinstance(v, str) for v in vals):
-            return None
-        options.append(list(vals) + ([None] if t.get("OP") == "?" else []))
-    combos = 1
-    for o in options:
-        combos *= len(o)
-    if not options or combos > MAX_EXPANSIONS:
-        return None
-    phrases = {" ".join(w for w in combo if w) for combo in itertools.product(*options)}
-    return sorted(p for p in phrases if p)
-
-
-def add_ruler(nlp: Language, name: str = "secrel_ruler", spans_key: str = "ruler", **kwargs: Any) -> Any:
-    """Add the domain-pattern rulers: case-sensitive names and residual token patterns in
-    ``doc.spans[spans_key]``, and the generic lower-case terms, expanded into phrases for a
-    hash-based PhraseMatcher (much faster than the equivalent token patterns), in
-    ``doc.spans[spans_key + "_lower"]``."""
-    exact, lower = [], []
-    for pat in domain_patterns():
-        phrases = _expand_lower(pat["pattern"]) if isinstance(pat["pattern"], list) else None
-        if phrases is None:
-            exact.append(pat)
-        else:
-            lower.extend({"label": pat["label"], "pattern": ph, "id": pat.get("id", "")} for ph in phrases)
-    ruler = nlp.add_pipe("span_ruler", name=name, config={"spans_key": spans_key, "spans_filter": None,
-                                                          "phrase_matcher_attr": None, "validate": False},
-                         **kwargs)
-    ruler.add_patterns(exact)
-    low = nlp.add_pipe("span_ruler", name=name + "_lower", after=name,
-                       config={"spans_key": spans_key + "_lower", "spans_filter": None,
-                               "phrase_matcher_attr": "LOWER", "validate": False})
-    low.add_patterns(lower)
-    return ruler
-
-
-def _located_capital(span: Span) -> bool:
-    """A capital named as the place where something happens ("arrested in Buenos Aires")."""
-    from .normalise import state_metonym
-
-    root = span.root
-    return state_metonym(span.text) and root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS
 
 
 @Language.factory(
@@ -357,25 +150,6 @@ class EntityMerger:
         # SCHEMA: "Israeli defense ministry" is one ORG; a STATE the NER split off joins its ORG
         self.join_state_into_org = join_state_into_org
 
-    def _headline_fit(self, span: Span, heads: list[Span]) -> Span | None:
-        """A NER guess inside a headline, checked against the headline's lower-cased re-parse: a
-        country name followed by common nouns is that STATE; a PERSON made of verbs and function
-        words is none."""
-        if not any(h.start <= span.start and span.end <= h.end for h in heads):
-            return span
-        from .normalise import exact_state
-
-        doc = span.doc
-        for k in range(min(span.end - 1, span.start + 3), span.start, -1):
-            code = exact_state(doc[span.start:k].text)
-            if code and all(t.pos_ in ("NOUN", "VERB", "ADJ", "ADV") for t in doc[k:span.end]):
-                return Span(doc, span.start, k, label="STATE", kb_id=code)
-        if span.label_ == "PERSON" and not any(t.pos_ in ("PROPN", "NOUN") for t in span):
-            # "New President to Push for ...": "push" is a verb. Nouns stay: lower-casing makes
-            # unknown surnames common nouns ("Cora Currier and Jesse Franzblau / The Intercept")
-            return None
-        return span
-
     def candidates(self, doc: Doc) -> list[tuple[int, Span]]:
         """All candidate spans with their source rank (lower wins)."""
         demonyms = state_surface_forms() if self.norp_requires_state_alias else frozenset()
@@ -385,10 +159,10 @@ class EntityMerger:
                 spans: Iterable[Span] = [s for s in doc.ents if s.label_ in ENTITY_LABELS]
                 heads = list(doc.spans[HEADLINES_KEY]) if self.headline_names and HEADLINES_KEY in doc.spans else []
                 if heads:
-                    spans = [f for f in (self._headline_fit(s, heads) for s in spans) if f is not None]
+                    spans = [f for f in (headline_fit(s, heads) for s in spans) if f is not None]
             elif source == "rules":
                 group = doc.spans["rules"] if "rules" in doc.spans else []
-                spans = [sp for sp in (self._fit_rule_span(doc, s) for s in group) if sp is not None]
+                spans = [sp for sp in (fit_rule_span(doc, s) for s in group) if sp is not None]
             elif source == "ruler":
                 group = doc.spans[self.ruler_key] if self.ruler_key in doc.spans else []
                 # the pattern id is the canonical name: keep it as a kb hint for the linker
@@ -410,44 +184,6 @@ class EntityMerger:
             out.extend((-1 if source == "ruler" and s.label_ in self.ruler_first_labels else rank, s)
                        for s in spans)
         return out
-
-    @staticmethod
-    def _fit_rule_span(doc: Doc, span: Span) -> Span | None:
-        """Apply the span rules of GUIDELINES §3.1 to a government-phrase match."""
-        if span.label_ == "_BLOCK":
-            return span
-        from .normalise import exact_state, resolve_state, subnational_place
-
-        if any(t.dep_ in ("compound", "amod", "nmod") and t.head.i >= span.end for t in (span.root, span[-1])):
-            return None  # used as a modifier: "government officials", "Israeli military equipment"
-        if span.label_ == "ORG" and span.id_ == POSSESSED:
-            k = next(i for i, t in enumerate(span) if t.lower_ in ("’s", "'s"))
-            owner = span[:k].text
-            if owner.lower() not in ("country", "nation") and not exact_state(owner) and not subnational_place(owner):
-                return None  # "the Attorney General's office" is a name, not a country's office
-            return Span(doc, span.start + k + 1, span.end, label="ORG")  # the owner is its own mention
-        if span.label_ == "ORG":
-            return span
-        words = [t.lower_ for t in span]
-        named = [t for t in span if t.pos_ == "PROPN" or resolve_state(t.text)]
-        if not named and words[0] != "the" and (span.root.tag_ == "NNS" or (
-                span.start > 0 and doc[span.start - 1].lower_ in ("a", "an"))):
-            return None  # "governments in the region", "a government that": generic, not annotated
-        if named and subnational_place(" ".join(t.text for t in named)):
-            # GUIDELINES §6.3: a provincial or federal-state government is ORG ("the Veracruz government")
-            return Span(doc, span.start, span.end, label="ORG")
-        if "’s" in words or "'s" in words:
-            k = words.index("’s") if "’s" in words else words.index("'s")
-            if resolve_state(span[:k].text):
-                return None  # "Bolivia’s far-right government": the country is its own span
-        if "of" in words:
-            k = words.index("of")
-            # only a complement that is wholly a country splits off ("of [Venezuela]"), not one
-            # naming a leader ("of Argentine President Mauricio Macri")
-            code = exact_state(span[k + 1:].text) if k > 0 and words[k - 1] != "state" else None
-            if code:  # "the government of [Bolivia]": the country is its own span and names the government
-                return Span(doc, span.start, span.start + k, label="STATE", kb_id=code)
-        return Span(doc, span.start, span.end, label="STATE")
 
     def _apply_label_rules(self, span: Span) -> Span | None:
         doc = span.doc
@@ -472,16 +208,12 @@ class EntityMerger:
             return Span(doc, span.start, span.start)  # "DECL:", "WHA/CEN", '"Armed, uniformed Americans"'
 
         if self.country_names_are_states and span.label_ == "STATE":
-            from .normalise import subnational_place
-
             if subnational_place(span.text):
                 return Span(doc, span.start, span.end, label="LOC")  # "Veracruz", "Chiapas" are LOC
             prev = doc[span.start - 1] if span.start > 0 else None
             if prev is not None and prev.lower_ in DIRECTIONS and prev.head.i == span.root.i:
                 return Span(doc, prev.i, span.end, label="LOC")  # "northeastern Honduras" is a region
         if self.places_are_loc and span.label_ in ("ORG", "STATE", "ARMED_GROUP", "COMPANY"):
-            from .normalise import exact_state, subnational_place
-
             words = [t.lower_ for t in span]
             k = 1 if words[0] == "the" else 0
             if len(words) > k + 3 and words[k] in DIRECTIONS:
@@ -492,10 +224,8 @@ class EntityMerger:
             if span.label_ != "STATE" and subnational_place(span.text):
                 return Span(doc, span.start, span.end, label="LOC")  # "Choluteca", a department
         if self.country_names_are_states and span.label_ in ("ORG", "LOC", "PERSON", "COMPANY", "ARMED_GROUP"):
-            from .normalise import exact_state
-
             code = exact_state(span.text)
-            if code and not (self.states_need_a_country and _located_capital(span)):
+            if code and not (self.states_need_a_country and located_capital(span)):
                 return Span(doc, span.start, span.end, label="STATE", kb_id=code)
         if span.label_ in ("STATE", "PERSON", "LOC") and span.root.lemma_.lower() in self.org_head_nouns \
                 and span.root.i == span.end - 1:
@@ -532,8 +262,6 @@ class EntityMerger:
     def _org_before_title(self, span: Span) -> Span | None:
         """ "The Colombian Defense Minister": an ORG guess ending in the first word of a title is the
         demonym (STATE) or the organisation before it; None when the rule does not apply."""
-        from .normalise import exact_state
-
         doc = span.doc
         if span.end >= len(doc) or doc[span.end].lower_.rstrip(".") not in self.person_titles:
             return None
@@ -555,8 +283,6 @@ class EntityMerger:
         kind of aid are no organisation (SCHEMA: "security forces" in general is not annotated);
         a leading country stays STATE. "Colombian army officials" keeps its ORG. None when the
         rule does not apply."""
-        from .normalise import exact_state
-
         doc = span.doc
         root = span.root
         if not self.aid_nouns or root.dep_ not in ("compound", "nmod", "amod") or root.head.i < span.end \
@@ -585,13 +311,11 @@ class EntityMerger:
     def _state_check(self, span: Span) -> Span | None:
         """The span kept as STATE when it names a country (LOC for a located capital), else
         relabelled: LOC for a province, the base NER's label, LOC for a proper noun; None drops it."""
-        from .normalise import exact_state, government_words, resolve_state, subnational_place
-
         doc = span.doc
         if any(t.lower_ in government_words() for t in span):
             return span
         if resolve_state(span.text) or exact_state(span.text):
-            return Span(doc, span.start, span.end, label="LOC") if _located_capital(span) else span
+            return Span(doc, span.start, span.end, label="LOC") if located_capital(span) else span
         names = [t for t in span if t.is_alpha]
         if len(names) == 1 and names[0].is_upper and len(names[0]) > 1 and not _GOVERNMENT_ACRONYM.match(names[0].text):
             # an acronym that is no country alias and no cable abbreviation of a government ("GOH",
@@ -624,8 +348,6 @@ class EntityMerger:
         return span
 
     def _surnames(self, doc: Doc, chosen: list[Span], taken: list[bool]) -> list[Span]:
-        from .normalise import subnational_place
-
         surnames = {s[-1].text for s in chosen if s.label_ == "PERSON" and len(s) > 1 and s[-1].is_title}
         if not surnames:
             return chosen
@@ -645,49 +367,6 @@ class EntityMerger:
             if not taken[tok.i] and tok.text in surnames and tok.pos_ == "PROPN":
                 out.append(Span(doc, tok.i, tok.i + 1, label="PERSON"))
         return sorted(out, key=lambda s: s.start)
-
-    @staticmethod
-    def _join_state_into_org(chosen: list[Span]) -> list[Span]:
-        """ "the [U.S.] [Drug Enforcement Administration]" is one ORG (SCHEMA: the longest name
-        wins, as in "Israeli defense ministry"): a STATE right before an ORG that it modifies joins it."""
-        out: list[Span] = []
-        for s in chosen:
-            prev = out[-1] if out else None
-            if prev is not None and prev.label_ == "STATE" and s.label_ == "ORG" and prev.end == s.start \
-                    and s.start <= prev.root.head.i < s.end and prev.root.dep_ in ("compound", "nmod", "amod"):
-                out[-1] = Span(s.doc, prev.start, s.end, label="ORG")
-                continue
-            out.append(s)
-        return out
-
-    @staticmethod
-    def _join_nicknames(chosen: list[Span], taken: list[bool]) -> list[Span]:
-        """ 'Jose Miguel "Chepe" Handal' is one PERSON: a quoted nickname between the given names
-        and the surname belongs to the name (GUIDELINES §4.1, as in the gold)."""
-        if not chosen:
-            return chosen
-        doc = chosen[0].doc
-        merged: list[Span] = []
-        for s in chosen:
-            if s.label_ != "PERSON" or (merged and s.start < merged[-1].end):
-                continue
-            opening = [k for k in range(s.start + 1, min(s.end + 1, len(doc))) if doc[k].is_quote]
-            if not opening:
-                continue
-            close = next((k for k in range(opening[0] + 1, min(opening[0] + 6, len(doc))) if doc[k].is_quote), None)
-            if close is None or close + 1 >= len(doc) or not (doc[close + 1].pos_ == "PROPN" and doc[close + 1].is_title):
-                continue
-            end = close + 1
-            while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].is_title and end - close <= 3:
-                end += 1
-            merged.append(Span(doc, s.start, end, label="PERSON"))
-        if not merged:
-            return chosen
-        keep = [c for c in chosen if not any(c.start < m.end and m.start < c.end for m in merged)]
-        for m in merged:
-            for k in range(m.start, m.end):
-                taken[k] = True
-        return sorted(keep + merged, key=lambda c: c.start)
 
     def _split_title(self, span: Span) -> list[Span]:
         """ "Navy Adm. Kurt Tidd" -> ORG "Navy" + PERSON "Kurt Tidd": a title inside a name span
@@ -725,9 +404,9 @@ class EntityMerger:
                     taken[i] = True
                 chosen.append(span)
         if self.join_state_into_org:
-            chosen = self._join_state_into_org(sorted(chosen, key=lambda s: s.start))
+            chosen = join_state_into_org(sorted(chosen, key=lambda s: s.start))
         if self.nicknames_in_person:
-            chosen = self._join_nicknames(sorted(chosen, key=lambda s: s.start), taken)
+            chosen = join_nicknames(sorted(chosen, key=lambda s: s.start), taken)
         if self.leading_the_labels:
             chosen = [self._with_the(s) if s.start == 0 or not taken[s.start - 1] else s for s in chosen]
         if self.surname_consistency:

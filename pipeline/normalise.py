@@ -15,7 +15,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .entities import load_state_aliases
+from .patterns import load_state_aliases
 
 _LEADING_DET = re.compile(r"^(the|a|an|these|those|this|that)\s+", re.I)
 _POSSESSIVE = re.compile(r"(’s|'s|’|')$")
@@ -166,6 +166,10 @@ def cluster_kb(mentions: list[tuple[int, str, str, str]]) -> dict[int, str]:
             if best is None and len(name.split()) == 1 and name.islower():
                 # a definite description by head noun: "the cartel", "the ministry"
                 prev = [n for j, n in full.get(label, []) if j < idx and name in n.lower().split()]
+                best = prev[-1] if prev else None
+            if best is None and label == "ARMED_GROUP" and name.islower():
+                # "the drug trafficking clan": the group last named before it
+                prev = [n for j, n in full.get(label, []) if j < idx and not n.islower()]
                 best = prev[-1] if prev else None
         out[idx] = best or name
     # a mention resolved to another name inherits that name's own resolution

