@@ -52,7 +52,7 @@ class GroupDescriptions:
     def _span(self, head: Token) -> Span | None:
         """The description headed by ``head``: determiner, lower-case modifiers and the head."""
         doc = head.doc
-        if head.tag_ not in ("NN",) or not head.is_lower or head.lower_ not in self.heads:
+        if head.tag_ != "NN" or not head.is_lower or head.lower_ not in self.heads:
             return None
         if any(c.dep_ == "prep" and c.lower_ == "of" for c in head.rights):
             return None  # "the organization of American States", "the network of ports": a name or a kind
