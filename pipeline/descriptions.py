@@ -23,8 +23,9 @@ from spacy.tokens import Doc, Span, Token
 
 # labels that an organisation-like description can refer back to
 _ORG_LABELS = ("ORG", "COMPANY", "ARMED_GROUP", "STATE")
-# what may stand between the determiner and the head: "the vaunted family-based drug trafficking clan"
+# "the paramilitary mafia known as the Urabenos" names the group instead of referring back to it
 _NAMING_VERBS = ("know", "call", "name", "dub")
+# what may stand between the determiner and the head: "the vaunted family-based drug trafficking clan"
 _MODIFIER_DEPS = ("amod", "compound", "nmod", "npadvmod", "advmod", "punct", "hyph")
 
 

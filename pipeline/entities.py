@@ -20,7 +20,7 @@ import re
 from typing import Iterable
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .base import HEADLINES_KEY
 from .normalise import exact_state, government_words, resolve_state, subnational_place
@@ -41,6 +41,12 @@ _NOT_A_NAME = re.compile(r"[()\[\]/:\d]")
 _NAME_POS = frozenset({"PROPN", "NOUN", "X"})
 # diplomatic cables abbreviate governments: GOH (Honduras), GOES (El Salvador), USG
 _GOVERNMENT_ACRONYM = re.compile(r"^(GO[A-Z]{1,3}|USG)$")
+
+
+def _beside_slash(span: Span) -> bool:
+    """Is the span glued to a slash? Cable headers and markers: "WHA/CEN", "(S/NF)"."""
+    text = span.doc.text
+    return "/" in text[max(0, span.start_char - 1):span.start_char] + text[span.end_char:span.end_char + 1]
 
 # a compass word modifying a country makes a region of it (LOC): "northern Mexico"
 DIRECTIONS = ["northern", "southern", "eastern", "western", "northeastern", "northwestern", "southeastern",
@@ -202,11 +208,9 @@ class EntityMerger:
                 return Span(doc, span.start, span.end, label="PERSON")
         if self.item_nouns is not None and span.label_ in ("WEAPON", "SURVEILLANCE") and not self._names_an_item(span):
             return Span(doc, span.start, span.start)
-        if self.person_needs_name and span.label_ == "PERSON" and (_NOT_A_NAME.search(span.text) or "/" in (
-                doc.text[max(0, span.start_char - 1):span.start_char] + doc.text[span.end_char:span.end_char + 1])
-                or (len(span) == 1 and span[0].pos_ not in _NAME_POS)):
+        if self.person_needs_name and span.label_ == "PERSON" and (_NOT_A_NAME.search(span.text) or _beside_slash(span)
+                                                                    or (len(span) == 1 and span[0].pos_ not in _NAME_POS)):
             return Span(doc, span.start, span.start)  # "DECL:", "WHA/CEN", '"Armed, uniformed Americans"'
-
         if self.country_names_are_states and span.label_ == "STATE":
             if subnational_place(span.text):
                 return Span(doc, span.start, span.end, label="LOC")  # "Veracruz", "Chiapas" are LOC
@@ -245,28 +249,31 @@ class EntityMerger:
                 and span[-1].dep_ in ("compound", "nmod", "amod") and span[-1].head.i >= span.end:
             return Span(doc, span.start, span.start)  # "weapons laws", "arms trafficking": a modifier, no item
         if self.person_titles and span.label_ == "PERSON" \
-                and all(t.lower_.rstrip(".") in self.person_titles for t in span):
+                and all(self._is_title(t) for t in span):
             return Span(doc, span.start, span.start)  # a bare title ("General") names no one
         if self.person_titles and span.label_ in ("PERSON", "ORG") and len(span) > 1:
             k = span.start
-            while k < span.end - 1 and doc[k].lower_.rstrip(".") in self.person_titles:
+            while k < span.end - 1 and self._is_title(doc[k]):
                 k += 1
             rest = doc[k:span.end]
             # a name is singular: "Foreign Affairs" is the ministry, not Mr Affairs
             if k > span.start and all(t.pos_ == "PROPN" for t in rest) and rest[-1].tag_ != "NNPS" \
                     and not any(t.lemma_.lower() in self.org_head_nouns for t in rest) \
-                    and not all(t.lower_.rstrip(".") in self.person_titles for t in rest):
+                    and not all(self._is_title(t) for t in rest):
                 return Span(doc, k, span.end, label="PERSON")
         return span
+
+    def _is_title(self, tok: Token) -> bool:
+        return tok.lower_.rstrip(".") in self.person_titles
 
     def _org_before_title(self, span: Span) -> Span | None:
         """ "The Colombian Defense Minister": an ORG guess ending in the first word of a title is the
         demonym (STATE) or the organisation before it; None when the rule does not apply."""
         doc = span.doc
-        if span.end >= len(doc) or doc[span.end].lower_.rstrip(".") not in self.person_titles:
+        if span.end >= len(doc) or not self._is_title(doc[span.end]):
             return None
         end = span.end
-        while end > span.start and doc[end - 1].lower_.rstrip(".") in self.person_titles:
+        while end > span.start and self._is_title(doc[end - 1]):
             end -= 1
         if end == span.end:
             return None
@@ -289,7 +296,7 @@ class EntityMerger:
                 or root.head.lemma_.lower() not in self.aid_nouns or any(t.dep_ in ("det", "poss") for t in span):
             return None
         k = span.start
-        while k < span.end and not span.doc[k].is_lower:
+        while k < span.end and not doc[k].is_lower:
             k += 1
         if k == span.end or not all(t.is_lower or t.is_punct for t in doc[k:span.end]):
             return None
@@ -320,8 +327,7 @@ class EntityMerger:
         if len(names) == 1 and names[0].is_upper and len(names[0]) > 1 and not _GOVERNMENT_ACRONYM.match(names[0].text):
             # an acronym that is no country alias and no cable abbreviation of a government ("GOH",
             # "USG") names an organisation ("PRI", "ATF"); beside a slash it is a cable marker ("S/NF")
-            around = doc.text[max(0, span.start_char - 1):span.start_char] + doc.text[span.end_char:span.end_char + 1]
-            return None if "/" in around else Span(doc, span.start, span.end, label="ORG")
+            return None if _beside_slash(span) else Span(doc, span.start, span.end, label="ORG")
         if not names or any(t.is_upper for t in names) or not all(t.is_title or t.is_lower for t in names) \
                 or not any(t.is_title for t in names):
             return span  # odd casing: no evidence either way
@@ -376,8 +382,8 @@ class EntityMerger:
         doc = span.doc
         for k in range(span.end - 2, span.start, -1):
             rest = doc[k + 1:span.end]
-            if doc[k].lower_.rstrip(".") in self.person_titles and doc[k - 1].lower_.rstrip(".") not in \
-                    self.person_titles and len(rest) >= 2 and rest[0].pos_ == "PROPN" \
+            if self._is_title(doc[k]) and not self._is_title(doc[k - 1]) and len(rest) >= 2 \
+                    and rest[0].pos_ == "PROPN" \
                     and all(t.pos_ == "PROPN" or t.lower_ in NAME_PARTICLES for t in rest) \
                     and all(t.pos_ == "PROPN" for t in doc[span.start:k]) \
                     and not any(t.lemma_.lower() in self.org_head_nouns for t in rest):

@@ -381,7 +381,7 @@ class RelationClassifier:
                 probs = {**probs, **{r: max(probs.get(r, 0.0), self.frame_floor) for r in floored}}
             types = [r for r in cand.types if r in cand.frames
                      or (span_key(cand.tail), span_key(cand.head), r) not in framed]
-            if "AFFILIATION" in types and "AFFILIATION" not in cand.frames and self._not_a_member(cand):
+            if "AFFILIATION" in types and self._vetoed(cand, "AFFILIATION"):
                 types.remove("AFFILIATION")
             if not types:
                 continue
@@ -394,6 +394,11 @@ class RelationClassifier:
         if self.propagate_conjuncts:
             self._propagate(scored, best)
         return sorted(best.values(), key=lambda x: (x[0].head.start, x[0].tail.start, x[1]))
+
+    def _vetoed(self, cand: Candidate, rtype: str) -> bool:
+        """Is ``rtype`` ruled out for the pair by syntax? Only AFFILIATION has vetoes, and a title
+        frame tying the pair overrides them."""
+        return rtype == "AFFILIATION" and rtype not in cand.frames and self._not_a_member(cand)
 
     def _not_a_member(self, cand: Candidate) -> bool:
         """Syntax that rules AFFILIATION out: the tail is an ORG cited as a source, the person is
@@ -437,7 +442,7 @@ class RelationClassifier:
                         continue
                     # the vetoes hold for a propagated pair as for a scored one ("The court indicted
                     # Pedro Gomez and Juan Diaz": neither is a member of the court)
-                    if rtype == "AFFILIATION" and rtype not in new.frames and self._not_a_member(new):
+                    if self._vetoed(new, rtype):
                         continue
                     key = (rtype, frozenset(pair))
                     if key not in best:
