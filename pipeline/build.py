@@ -85,6 +85,7 @@ def relation_component_config(cfg: Config) -> dict[str, Any]:
     return {"threshold": r["threshold"], "thresholds": dict(r.get("thresholds", {})),
             "max_distance": r["max_distance"], "triggers": {k: list(v) for k, v in r["triggers"].items()},
             "negation_cues": list(r["negation_cues"]),
+            "type_negation_cues": {k: list(v) for k, v in dict(r.get("type_negation_cues", {}) or {}).items()},
             "attribute_types": {k: list(v) for k, v in r["attribute_types"].items()},
             "propagate_conjuncts": bool(r.get("propagate_conjuncts", True)),
             "frames": _frames(r),

@@ -19,6 +19,8 @@ The lexicon of every frame is data, not code: ``pipeline/data/relation_frames.js
   (``light_give`` / ``light_get``) or their own modifiers ("US aid to Mexico");
 - ``object_verbs``: give verbs whose direct object is the recipient ("trained the police"), and
   with ``object_mods`` also the object's modifiers ("recognised Palestinian statehood");
+- ``mutual_nouns``: trigger nouns of a relation both parties enter, whose coordinated agents fill
+  both roles when no tail is named ("X and Y established diplomatic relations");
 - ``noun_tail_preps`` (default to/for/into) and ``noun_mods_role`` (``head`` or ``tail``): how a
   trigger noun takes its roles ("the extradition of X", "Zerón's extradition");
 - ``embedded_verbs``: verbs whose object is the tail when they complement a light verb, whose
@@ -140,6 +142,27 @@ def _preps(tok: Token, words: Iterable[str]) -> list[Token]:
     return out
 
 
+def _first_object(verb: Token, obj: Token) -> list[Token]:
+    """The first object of a two-object verb that the parser folded into the second as a name
+    compound: "sold [Guatemala] helicopters", "gave [Guatemala] 500 rifles". Only a named entity
+    right after the verb counts, and not an abbreviation, which is the usual way to name an item's
+    maker ("sold US helicopters to Peru")."""
+    nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if nxt is None or nxt.dep_ != "compound" or nxt.pos_ != "PROPN" or not nxt.ent_type_ \
+            or nxt.i not in {t.i for t in obj.subtree}:
+        return []
+    return [] if nxt.is_upper or "." in nxt.text else [nxt]
+
+
+def _by_agents(noun: Token) -> list[Token]:
+    """The *by*-object of an event noun, attached to the noun or (as parsers often do) to its
+    *of*-object: "the recognition of Palestine by Venezuela"."""
+    hosts = [noun] + [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for g in c.children if g.dep_ == "pobj"]
+    return [g for h in hosts for c in h.children if c.dep_ in ("prep", "agent") and c.lower_ == "by"
+            for g in c.children if g.dep_ == "pobj"]
+
+
 def _modifiers(tok: Token) -> list[Token]:
     """Possessors and pre-modifiers of a noun, through compound chains ("Israeli arms sales")."""
     out, todo = [], [tok]
@@ -193,7 +216,17 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
                 tails += _stand_ins(objs)
                 if spec.get("object_mods"):
                     tails += [m for o in objs for m in _modifiers(o)]
+            dobjs = [c for c in trigger.children if c.dep_ == "dobj"]
+            if dobjs:
+                # passive of a two-object verb: "Guatemala was given rifles by Israel"
+                tails += _stand_ins([c for c in trigger.children if c.dep_ == "nsubjpass"])
+                if not tails:
+                    tails = _first_object(trigger, dobjs[0])
             agents = _agents(trigger)
+            if not agents and any(c.dep_ == "nsubjpass" for c in trigger.children):
+                # "was given rifles by Israel", with the by-phrase parsed under the object
+                agents = [g for o in dobjs for c in o.children if c.dep_ == "prep" and c.lower_ == "by"
+                          for g in c.children if g.dep_ == "pobj"]
             if not agents and lemma not in obj_v:
                 # passive with no by-agent: the owner of what was given gave it
                 # ("Israeli arms have been sent to ...", "Guatemala's stockpiles were filtered to ...")
@@ -252,16 +285,29 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
             if verb is not None and verb.lemma_.lower() in light_give:
                 passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
                 yield _agents(verb), tails + passive
+                if not tails and lemma in _lex(spec, "mutual_nouns"):
+                    # "Israel and Mexico established diplomatic relations": each party is both
+                    # roles (one direction is kept per pair downstream)
+                    parties = [t for a in _agents(verb) for t in (a, *a.conjuncts)]
+                    for a in parties:
+                        yield [a], [b for b in parties if b.i != a.i]
                 if passive:  # "he was granted Bolivian citizenship"
                     yield mods, passive
             if verb is not None and verb.lemma_.lower() in light_get:
                 yield _preps(verb, ("from",)) + mods, _agents(verb)
             if heads:
                 yield heads, tails
+            if spec.get("noun_mods_role") != "tail":
+                # "the recognition of Palestine by Venezuela", "the sale of drones by Israel to Mexico"
+                yield _by_agents(trigger), tails
         if lemma in get_n:
             sources = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "from"
                        for g in c.children if g.dep_ == "pobj"]
             yield sources, mods
+            # "the purchase of drones by Mexico from Israel", "from" often parsed under "by"'s object
+            buyers = _by_agents(trigger)
+            yield sources + [g for b in buyers for c in b.children if c.dep_ == "prep" and c.lower_ == "from"
+                             for g in c.children if g.dep_ == "pobj"], buyers
 
 
 def _title_tokens(person: Span, titles: frozenset[str] | set[str]) -> list[Token]:

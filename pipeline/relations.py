@@ -310,16 +310,18 @@ class RelationModel:
                     "propagate_conjuncts": True, "frames": {}, "frame_floor": 0.0, "frame_floor_types": None,
                     "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
                                       "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
+                    "type_negation_cues": {},
                     "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
                                         "value": ["ARMS_TRANSFER", "SECURITY_AID"]}},
 )
 def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[str, float], max_distance: int,
                    triggers: dict[str, list[str]], negation_cues: list[str],
+                   type_negation_cues: dict[str, list[str]],
                    attribute_types: dict[str, list[str]], propagate_conjuncts: bool,
                    frames: dict[str, dict[str, Any]], frame_floor: float,
                    frame_floor_types: list[str] | None) -> "RelationClassifier":
     return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types,
-                              propagate_conjuncts, frames, frame_floor, frame_floor_types)
+                              propagate_conjuncts, frames, frame_floor, frame_floor_types, type_negation_cues)
 
 
 class RelationClassifier:
@@ -329,7 +331,8 @@ class RelationClassifier:
                  triggers: dict[str, list[str]] | None = None, negation_cues: Sequence[str] = (),
                  attribute_types: dict[str, list[str]] | None = None, propagate_conjuncts: bool = True,
                  frames: dict[str, dict[str, Any]] | None = None,
-                 frame_floor: float = 0.0, frame_floor_types: Sequence[str] | None = None) -> None:
+                 frame_floor: float = 0.0, frame_floor_types: Sequence[str] | None = None,
+                 type_negation_cues: dict[str, Sequence[str]] | None = None) -> None:
         unknown = set(thresholds or {}) - set(RELATION_TYPES)
         if unknown:
             raise ValueError(f"thresholds for unknown relation types: {sorted(unknown)}")
@@ -338,6 +341,12 @@ class RelationClassifier:
         self.max_distance = max_distance
         self.triggers = {k: list(v) for k, v in (triggers or {}).items()}
         self.negation_cues = list(negation_cues)
+        # cues that negate one type only: "broke off diplomatic relations" ends a recognition,
+        # while "broke" says nothing of an arms sale
+        unknown = set(type_negation_cues or {}) - set(RELATION_TYPES)
+        if unknown:
+            raise ValueError(f"type_negation_cues for unknown relation types: {sorted(unknown)}")
+        self.type_negation_cues = {k: frozenset(v) for k, v in (type_negation_cues or {}).items()}
         if attribute_types is None:
             attribute_types = {"item": ["ARMS_TRANSFER", "TRAINING"], "value": ["ARMS_TRANSFER", "SECURITY_AID"]}
         self.attribute_types = {k: list(v) for k, v in attribute_types.items()}
@@ -466,7 +475,8 @@ class RelationClassifier:
         quantity = next((q for q in (parse_quantity(e.text) for e in items) if q is not None), None)
         lo = max(sent.start, min(cand.head.start, cand.tail.start) - 6)
         hi = min(sent.end, max(cand.head.end, cand.tail.end) + 3)
-        negated = any(tok.lemma_.lower() in self.negation_cues or tok.dep_ == "neg" for tok in doc[lo:hi])
+        cues = set(self.negation_cues) | self.type_negation_cues.get(rtype, frozenset())
+        negated = any(tok.lemma_.lower() in cues or tok.dep_ == "neg" for tok in doc[lo:hi])
         return make_attrs(item=[span_key(e) for e in items], date=span_key(date) if date else None,
                           value=span_key(value) if value else None, quantity=quantity, negated=negated,
                           evidence=(sent.start_char, sent.end_char))

@@ -53,6 +53,18 @@ CASES = [
     ("Ruritania has refused to recognize Freedonian statehood.", "Ruritania", "Freedonian", "RECOGNITION", True),
     ("Ruritania established diplomatic relations with Freedonia.", "Ruritania", "Freedonia", "RECOGNITION", True),
     ("Ruritania met Freedonia to discuss trade.", "Ruritania", "Freedonia", "RECOGNITION", False),
+    # passives and event nouns with a by-agent
+    ("Freedonia was recognized by Ruritania in 1912.", "Ruritania", "Freedonia", "RECOGNITION", True),
+    ("The recognition of Freedonia by Ruritania angered Sylvania.", "Ruritania", "Freedonia", "RECOGNITION", True),
+    ("The recognition of Freedonia by Ruritania angered Sylvania.", "Sylvania", "Freedonia", "RECOGNITION", False),
+    ("The sale of rifles by Ruritania to Freedonia drew criticism.", "Ruritania", "Freedonia", "ARMS_TRANSFER", True),
+    ("The purchase of rifles by Freedonia from Ruritania drew criticism.", "Ruritania", "Freedonia",
+     "ARMS_TRANSFER", True),
+    ("Freedonia was given rifles by Ruritania.", "Ruritania", "Freedonia", "ARMS_TRANSFER", True),
+    # a mutual act: coordinated agents fill both roles
+    ("Ruritania and Freedonia established diplomatic relations in 1952.", "Ruritania", "Freedonia",
+     "RECOGNITION", True),
+    ("Ruritania and Freedonia have had good relations for years.", "Ruritania", "Freedonia", "RECOGNITION", False),
 ]
 
 
@@ -304,3 +316,18 @@ def test_propagated_affiliation_keeps_the_vetoes(nlp, monkeypatch):
     # a veto on the conjunct's own pair (as for "indicted by the police") stops the propagation
     monkeypatch.setattr(comp, "_not_a_member", lambda cand: cand.head.text == "Juan Diaz")
     assert members() == {("Pedro Gomez", "the Freedonian police")}
+
+
+@pytest.mark.parametrize("text,fires", [
+    ("Israel sold Guatemala helicopters in 1977.", True),  # parsed as the compound "Guatemala helicopters"
+    ("Israel gave Guatemala 500 rifles.", True),
+    ("Israel sold US helicopters to Peru.", False),  # an abbreviation names the maker, not the buyer
+])
+def test_first_object_folded_into_the_second(nlp, frames, text, fires):
+    doc = nlp(text)
+    buyer = "US" if "US" in text else "Guatemala"
+    h, t = _spans(doc, "Israel", buyer)
+    item = next(tok for tok in doc if tok.lemma_ in ("helicopter", "rifle"))
+    doc.ents = [h.char_span(0, len(h.text), label="STATE"), t.char_span(0, len(t.text), label="STATE"),
+                Span(doc, item.i, item.i + 1, label="WEAPON")]
+    assert ("ARMS_TRANSFER" in frame_types(h, t, doc[:], frames, ["ARMS_TRANSFER"])) is fires

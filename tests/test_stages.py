@@ -475,6 +475,19 @@ def test_predict_is_pure_and_thresholds_apply(nlp):
     assert doc._.relations == []
 
 
+def test_type_negation_cues_negate_their_type_only(nlp):
+    doc = _annotated(nlp, "Bolivia broke off diplomatic relations with Israel in 2009.",
+                     [("Bolivia", 0, "STATE", "BOL"), ("Israel", 0, "STATE", "ISR"), ("2009", 0, "DATE", "2009")])
+    comp = RelationClassifier(threshold=0.5, negation_cues=["not"], type_negation_cues={"RECOGNITION": ["break"]})
+    ensure_extensions()
+    for rtype, negated in (("RECOGNITION", True), ("SECURITY_AID", False)):
+        comp.model = _FixedModel({rtype: 0.9, "NONE": 0.1})
+        comp.set_annotations([doc], comp.predict([doc]))
+        assert [(r.label, r.attr("negated")) for r in doc._.relations] == [(rtype, negated)]
+    with pytest.raises(ValueError, match="unknown relation types"):
+        RelationClassifier(type_negation_cues={"SEVERANCE": ["break"]})
+
+
 def test_relation_component_rejects_unknown_threshold():
     with pytest.raises(ValueError, match="unknown relation types"):
         RelationClassifier(thresholds={"SOLD": 0.3})
