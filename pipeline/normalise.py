@@ -1,10 +1,11 @@
 """Normalisation stage: a ``kb_id`` for every entity.
 
 STATE mentions get ISO 3166-1 alpha-3 codes from names, demonyms, "the X government",
-metonyms and pycountry; a STATE mention with no country in it ("the junta", "AMLO's
-government") takes the nearest preceding resolved state in the document, else the document's
-most frequent one. Other labels are clustered within the document: acronyms, surname-only
-mentions and head-noun descriptions ("the cartel") join the longest matching full mention.
+metonyms, pycountry and, for a government named after its leader ("the Somoza regime"), a table
+of leaders; a STATE mention with no country in it ("the junta") takes the nearest preceding
+resolved state in the document, else the document's most frequent one. Other labels are
+clustered within the document: acronyms, surname-only mentions and head-noun descriptions
+("the cartel") join the longest matching full mention.
 """
 
 from __future__ import annotations
@@ -124,7 +125,21 @@ def resolve_state(text: str, government_words: tuple[str, ...] | None = None) ->
                 return lookup[cand]
             if n > 1 and cand.lower() in lower:
                 return lower[cand.lower()]
+    # "the Somoza regime", "the Reagan administration": a leader's name with a government word
+    if any(w.lower() in gov for w in words):
+        leaders = _leaders()
+        for n in (3, 2, 1):
+            for i in range(len(words) - n + 1):
+                cand = _POSSESSIVE.sub("", " ".join(words[i:i + n]))
+                if cand in leaders:
+                    return leaders[cand]
     return None
+
+
+@lru_cache(maxsize=1)
+def _leaders() -> dict[str, str]:
+    """Leader name -> code, for governments named after their leader (state_aliases.json)."""
+    return dict(load_state_aliases().get("leaders", {}))
 
 
 def _acronym(text: str) -> str:

@@ -373,7 +373,11 @@ def test_merger_rejects_unknown_source():
     ("Mexico", "MEX"), ("the United States", "USA"), ("U.S.", "USA"), ("Israeli", "ISR"), ("Israelis", "ISR"),
     ("the Mexican government", "MEX"), ("government of Bolivia", "BOL"), ("Washington", "USA"),
     ("Tel Aviv", "ISR"), ("State of Palestine", "PSE"), ("Palestinian", "PSE"), ("Mexico’s", "MEX"),
-    ("the Bolivian junta", "BOL"), ("Soviet Union", "SUN"), ("the junta", None), ("AMLO’s government", None),
+    ("the Bolivian junta", "BOL"), ("Soviet Union", "SUN"), ("the junta", None),
+    # governments named after their leader; a leader's name alone is no STATE, nor an ambiguous surname
+    ("AMLO’s government", "MEX"), ("the Somoza regime", "NIC"), ("the Reagan administration", "USA"),
+    ("the Evo Morales government", "BOL"), ("the Morales government", None), ("Somoza", None),
+    ("the Pinochet regime in Argentina", "ARG"),
 ])
 def test_resolve_state(text, code):
     assert resolve_state(text) == code
