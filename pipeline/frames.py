@@ -21,13 +21,19 @@ The lexicon of every frame is data, not code: ``pipeline/data/relation_frames.js
   with ``object_mods`` also the object's modifiers ("recognised Palestinian statehood");
 - ``mutual_nouns``: trigger nouns of a relation both parties enter, whose coordinated agents fill
   both roles when no tail is named ("X and Y established diplomatic relations");
+- ``place_agent_preps``: prepositions whose object is the head when the act has no agent of its
+  own ("were trained in Israel", "received training in Israel");
+- ``agent_nouns``: trigger nouns (of ``give_nouns`` or ``get_nouns``) that name a party, not the
+  act: the entity they name is that party and their possessor the other one ("Israel, Ecuador's
+  main supplier"; "Ecuador became Israel's best customer");
 - ``noun_tail_preps`` (default to/for/into) and ``noun_mods_role`` (``head`` or ``tail``): how a
   trigger noun takes its roles ("the extradition of X", "Zerón's extradition");
 - ``embedded_verbs``: verbs whose object is the tail when they complement a light verb, whose
   agent is the head ("requested that Israel extradite Roemer");
 - ``refuge_verbs``: tail = agent, head = the *to*/*in* object ("fled to Israel");
 - ``made_by_suffixes``: "U.S.-supplied weapons" names the supplier of whoever holds the item;
-- ``requires_labels``: the sentence must hold an entity with one of these labels (an item);
+- ``requires_labels``: the sentence must hold an entity with one of these labels (an item), or one
+  of the ``item_words`` ("arms" in "Ecuador's arms supplier", where it is no mention of its own);
 - ``title_nouns`` (AFFILIATION only): post nouns tying a PERSON to an organisation;
 - ``source_verbs`` (AFFILIATION only): reporting verbs whose subject is cited as a source
   ("La Tercera reported"); a cited source is no organisation of the sentence's people unless a
@@ -96,6 +102,10 @@ def _agents(verb: Token) -> list[Token]:
         out = [c for c in gov.children if c.dep_ in _SUBJ + ("nsubjpass",)]
         if not out and verb.dep_ == "pcomp" and gov.dep_ in ("acl", "amod"):
             out = [gov.head]  # "police suspected of selling guns": the police sold
+    if not out and verb.dep_ in ("acl", "relcl") and verb.tag_ == "VB" and verb.head.dep_ == "dobj" \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        # "Israel signed a deal to sell drones": the subject of the deal's verb acts
+        out = [c for c in verb.head.head.children if c.dep_ in _SUBJ]
     if not out:  # "advised and equipped by the DEA": conjoined participles share the by-agent
         out = [g for c in verb.children if c.dep_ == "conj" for a in c.children if a.dep_ == "agent"
                for g in a.children if g.dep_ == "pobj"]
@@ -140,6 +150,25 @@ def _preps(tok: Token, words: Iterable[str]) -> list[Token]:
             elif c.dep_ == "dative":
                 out.append(c)
     return out
+
+
+def _agent_noun_roles(noun: Token, gives: bool, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token], list[Token]]]:
+    """Roles of a noun naming a party ("supplier", "trainer", "customer"): who it names (its
+    apposition or the subject of a copula: "Israel, Ecuador's supplier", "Israel became Ecuador's
+    supplier") and its nationality modifier ("Israeli advisers") are that party; its possessor is
+    the other party ("Ecuador's supplier"), as is a *to*/*for* object ("supplier of arms to Chile")."""
+    named = [c for c in noun.children if c.dep_ == "appos"]
+    if noun.dep_ == "appos":
+        named.append(noun.head)
+    if noun.dep_ in ("attr", "oprd") and noun.head.lemma_.lower() in ("be", "become", "remain"):
+        named += _agents(noun.head)
+    own = [c for c in noun.children if c.dep_ in ("amod", "compound", "nmod") and c.i < noun.i]
+    other = [c for c in noun.children if c.dep_ == "poss"]
+    preps = tuple(spec.get("noun_tail_preps", ("to", "for", "into"))) if gives else ("from",)
+    other += [g for c in noun.children if c.dep_ == "prep" and c.lower_ in preps
+              for g in c.children if g.dep_ == "pobj"]
+    party = _stand_ins(named) + own
+    yield (party, other) if gives else (other, party)
 
 
 def _first_object(verb: Token, obj: Token) -> list[Token]:
@@ -227,6 +256,14 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
                 # "was given rifles by Israel", with the by-phrase parsed under the object
                 agents = [g for o in dobjs for c in o.children if c.dep_ == "prep" and c.lower_ == "by"
                           for g in c.children if g.dep_ == "pobj"]
+                places = _lex(spec, "place_agent_preps")
+                if not agents and places:
+                    # "officers were trained in Israel": the country where it was done did it
+                    # "trained in counterinsurgency in the United States": also a place under a prep object
+                    hosts = [trigger] + [g for c in trigger.children if c.dep_ == "prep"
+                                         for g in c.children if g.dep_ == "pobj"]
+                    agents = [g for h in hosts for c in h.children if c.dep_ == "prep" and c.lower_ in places
+                              for g in c.children if g.dep_ == "pobj"]
             if not agents and lemma not in obj_v:
                 # passive with no by-agent: the owner of what was given gave it
                 # ("Israeli arms have been sent to ...", "Guatemala's stockpiles were filtered to ...")
@@ -266,6 +303,9 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
     if trigger.pos_ in ("NOUN", "PROPN"):
         verb = _governing_verb(trigger)
         mods = _modifiers(trigger)
+        if lemma in _lex(spec, "agent_nouns"):
+            yield from _agent_noun_roles(trigger, lemma in give_n, spec)
+            return
         if lemma in give_n:
             preps = tuple(spec.get("noun_tail_preps", to))
             tails = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ in preps
@@ -294,7 +334,8 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
                 if passive:  # "he was granted Bolivian citizenship"
                     yield mods, passive
             if verb is not None and verb.lemma_.lower() in light_get:
-                yield _preps(verb, ("from",)) + mods, _agents(verb)
+                # "received training from Israel", "... in Israel" (place_agent_preps)
+                yield _preps(verb, ("from", *_lex(spec, "place_agent_preps"))) + mods, _agents(verb)
             if heads:
                 yield heads, tails
             if spec.get("noun_mods_role") != "tail":
@@ -418,7 +459,8 @@ def sentence_roles(sent: Span, frames: Mapping[str, Mapping[str, Any]]) -> RoleT
     for rtype, spec in frames.items():
         if rtype == "AFFILIATION":
             continue  # depends on the person mention, see affiliation_frame
-        if spec.get("requires_labels") and not present & _lex(spec, "requires_labels"):
+        if spec.get("requires_labels") and not present & _lex(spec, "requires_labels") \
+                and not any(t.lemma_.lower() in _lex(spec, "item_words") for t in sent):
             continue
         # only trigger words (and item modifiers, for "-supplied") can offer roles: skip the rest
         # cheaply instead of testing every token against every lexicon

@@ -65,6 +65,17 @@ CASES = [
     ("Ruritania and Freedonia established diplomatic relations in 1952.", "Ruritania", "Freedonia",
      "RECOGNITION", True),
     ("Ruritania and Freedonia have had good relations for years.", "Ruritania", "Freedonia", "RECOGNITION", False),
+    # nouns naming a party: the named entity is that party, the possessor the other one
+    ("Ruritania, Freedonia's main supplier of rifles, delivered tanks in 1982.", "Ruritania", "Freedonia",
+     "ARMS_TRANSFER", True),
+    ("Ruritania, Freedonia's main supplier of rifles, delivered tanks in 1982.", "Freedonia", "Ruritania",
+     "ARMS_TRANSFER", False),
+    ("Freedonia became Ruritania's biggest customer for rifles.", "Ruritania", "Freedonia", "ARMS_TRANSFER", True),
+    ("Ruritania signed a deal to sell rifles to Freedonia.", "Ruritania", "Freedonia", "ARMS_TRANSFER", True),
+    # no agent of its own: the place where it was done did it
+    ("Freedonian officers were trained in Ruritania.", "Ruritania", "Freedonian", "TRAINING", True),
+    ("Freedonian officers were trained in Ruritania.", "Freedonian", "Ruritania", "TRAINING", False),
+    ("Freedonian pilots received training in Ruritania.", "Ruritania", "Freedonian", "TRAINING", True),
 ]
 
 
@@ -331,3 +342,13 @@ def test_first_object_folded_into_the_second(nlp, frames, text, fires):
     doc.ents = [h.char_span(0, len(h.text), label="STATE"), t.char_span(0, len(t.text), label="STATE"),
                 Span(doc, item.i, item.i + 1, label="WEAPON")]
     assert ("ARMS_TRANSFER" in frame_types(h, t, doc[:], frames, ["ARMS_TRANSFER"])) is fires
+
+
+def test_an_item_word_satisfies_the_arms_frame(nlp, frames):
+    # "arms" inside "arms supplier" is no WEAPON mention of its own, but names what is supplied
+    doc = nlp("Ruritania became Freedonia's largest arms supplier.")
+    h, t = _spans(doc, "Ruritania", "Freedonia")
+    assert frame_types(h, t, doc[:], frames, ["ARMS_TRANSFER"]) == {"ARMS_TRANSFER"}
+    doc = nlp("Ruritania became Freedonia's largest oil supplier.")
+    h, t = _spans(doc, "Ruritania", "Freedonia")
+    assert frame_types(h, t, doc[:], frames, ["ARMS_TRANSFER"]) == set()
