@@ -21,6 +21,8 @@ The lexicon of every frame is data, not code: ``pipeline/data/relation_frames.js
   with ``object_mods`` also the object's modifiers ("recognised Palestinian statehood");
 - ``mutual_nouns``: trigger nouns of a relation both parties enter, whose coordinated agents fill
   both roles when no tail is named ("X and Y established diplomatic relations");
+- ``seat_nouns`` / ``seat_verbs``: a diplomatic seat opened in a state ("opened an embassy in
+  Bolivia": the opener is the head, the host the tail); a seat merely kept says nothing;
 - ``place_agent_preps``: prepositions whose object is the head when the act has no agent of its
   own ("were trained in Israel", "received training in Israel");
 - ``agent_nouns``: trigger nouns (of ``give_nouns`` or ``get_nouns``) that name a party, not the
@@ -173,14 +175,23 @@ def _agent_noun_roles(noun: Token, gives: bool, spec: Mapping[str, Any]) -> Iter
 
 def _first_object(verb: Token, obj: Token) -> list[Token]:
     """The first object of a two-object verb that the parser folded into the second as a name
-    compound: "sold [Guatemala] helicopters", "gave [Guatemala] 500 rifles". Only a named entity
-    right after the verb counts, and not an abbreviation, which is the usual way to name an item's
-    maker ("sold US helicopters to Peru")."""
-    nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
-    if nxt is None or nxt.dep_ != "compound" or nxt.pos_ != "PROPN" or not nxt.ent_type_ \
-            or nxt.i not in {t.i for t in obj.subtree}:
+    compound: "sold [Guatemala] helicopters", "sold [the Somoza regime] weapons". Only an entity
+    mention right after the verb counts, and not an abbreviation, which is the usual way to name
+    an item's maker ("sold US helicopters to Peru")."""
+    doc = verb.doc
+    ent = next((e for e in doc.ents if e.start == verb.i + 1), None)
+    if ent is None or ent.end > obj.i or not {t.i for t in ent} <= {t.i for t in obj.subtree}:
         return []
-    return [] if nxt.is_upper or "." in nxt.text else [nxt]
+    folded = [t for t in ent if t.dep_ == "compound"]
+    if not folded or (len(ent) == 1 and (ent[0].is_upper or "." in ent[0].text)):
+        return []
+    return folded
+
+
+def _preps_of(tok: Token, words: Iterable[str]) -> list[Token]:
+    """Objects of the given prepositions attached to ``tok`` itself."""
+    words = set(words)
+    return [g for c in tok.children if c.dep_ == "prep" and c.lower_ in words for g in c.children if g.dep_ == "pobj"]
 
 
 def _by_agents(noun: Token) -> list[Token]:
@@ -334,13 +345,25 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
                 if passive:  # "he was granted Bolivian citizenship"
                     yield mods, passive
             if verb is not None and verb.lemma_.lower() in light_get:
-                # "received training from Israel", "... in Israel" (place_agent_preps)
-                yield _preps(verb, ("from", *_lex(spec, "place_agent_preps"))) + mods, _agents(verb)
+                # "received training from Israel", "... in Israel" (place_agent_preps), "received $5
+                # million in assistance from the US" (the from-phrase under the noun)
+                srcs = ("from", *_lex(spec, "place_agent_preps"))
+                yield _preps(verb, srcs) + _preps_of(trigger, srcs) + mods, _agents(verb)
+            if verb is None:
+                # "Uruguay extended recognition to Palestine", where the small parser makes the light
+                # verb a modifier of the noun and the noun an object of the subject
+                misparsed = [c for c in trigger.children if c.dep_ == "amod" and c.tag_ == "VBD"
+                             and c.lemma_.lower() in light_give and c.i == trigger.i - 1]
+                if misparsed and trigger.dep_ == "dobj" and trigger.head.ent_type_:
+                    yield [trigger.head], tails + _preps_of(trigger, to)
             if heads:
                 yield heads, tails
             if spec.get("noun_mods_role") != "tail":
                 # "the recognition of Palestine by Venezuela", "the sale of drones by Israel to Mexico"
                 yield _by_agents(trigger), tails
+        if lemma in _lex(spec, "seat_nouns") and verb is not None and verb.lemma_.lower() in _lex(spec, "seat_verbs"):
+            # "Israel opened an embassy in Bolivia": the opener recognises the host
+            yield _agents(verb) + [m for m in mods if m.dep_ == "poss"], _preps_of(trigger, ("in",))
         if lemma in get_n:
             sources = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "from"
                        for g in c.children if g.dep_ == "pobj"]
@@ -475,7 +498,7 @@ def sentence_roles(sent: Span, frames: Mapping[str, Mapping[str, Any]]) -> RoleT
 _ORDERED = ("made_by_suffixes", "noun_tail_preps")
 # the lexicon keys whose words are triggers in _roles (light verbs only act through a trigger noun)
 _TRIGGER_KEYS = ("give_verbs", "get_verbs", "give_nouns", "get_nouns", "embedded_verbs", "refuge_verbs",
-                 "money_get_verbs")
+                 "money_get_verbs", "seat_nouns")
 
 
 def match_frames(head: Span, tail: Span, roles: RoleTable, frames: Mapping[str, Mapping[str, Any]],
