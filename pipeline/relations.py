@@ -310,7 +310,7 @@ class RelationModel:
                     "propagate_conjuncts": True, "frames": {}, "frame_floor": 0.0, "frame_floor_types": None,
                     "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
                                       "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
-                    "type_negation_cues": {},
+                    "type_negation_cues": {}, "frame_fixes_type": False,
                     "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
                                         "value": ["ARMS_TRANSFER", "SECURITY_AID"]}},
 )
@@ -319,9 +319,10 @@ def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[
                    type_negation_cues: dict[str, list[str]],
                    attribute_types: dict[str, list[str]], propagate_conjuncts: bool,
                    frames: dict[str, dict[str, Any]], frame_floor: float,
-                   frame_floor_types: list[str] | None) -> "RelationClassifier":
+                   frame_floor_types: list[str] | None, frame_fixes_type: bool) -> "RelationClassifier":
     return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types,
-                              propagate_conjuncts, frames, frame_floor, frame_floor_types, type_negation_cues)
+                              propagate_conjuncts, frames, frame_floor, frame_floor_types, type_negation_cues,
+                              frame_fixes_type)
 
 
 class RelationClassifier:
@@ -332,7 +333,8 @@ class RelationClassifier:
                  attribute_types: dict[str, list[str]] | None = None, propagate_conjuncts: bool = True,
                  frames: dict[str, dict[str, Any]] | None = None,
                  frame_floor: float = 0.0, frame_floor_types: Sequence[str] | None = None,
-                 type_negation_cues: dict[str, Sequence[str]] | None = None) -> None:
+                 type_negation_cues: dict[str, Sequence[str]] | None = None,
+                 frame_fixes_type: bool = False) -> None:
         unknown = set(thresholds or {}) - set(RELATION_TYPES)
         if unknown:
             raise ValueError(f"thresholds for unknown relation types: {sorted(unknown)}")
@@ -358,6 +360,9 @@ class RelationClassifier:
         # the types the floor applies to (None = every type with a frame); the others' frames are
         # classifier features only
         self.floor_types = None if frame_floor_types is None else set(frame_floor_types)
+        # a pair that fills a floored frame takes one of the frame's types, not another type the
+        # classifier prefers ("provided $1 billion in aid to Colombia" is aid, not an arms transfer)
+        self.frame_fixes_type = frame_fixes_type
         self.model: RelationModel | None = None
 
     # -- model ---------------------------------------------------------------------------------
@@ -392,6 +397,8 @@ class RelationClassifier:
                      or (span_key(cand.tail), span_key(cand.head), r) not in framed]
             if "AFFILIATION" in types and self._vetoed(cand, "AFFILIATION"):
                 types.remove("AFFILIATION")
+            if self.frame_fixes_type and self.frame_floor > 0 and floored:
+                types = [r for r in types if r in floored] or types
             if not types:
                 continue
             rtype, p = max(((r, probs.get(r, 0.0)) for r in types), key=lambda x: (x[1], x[0]))

@@ -230,6 +230,25 @@ def test_a_frame_fixes_the_direction(nlp):
     assert decided == [("SEDENA", "The Hidalgo government", "ARMS_TRANSFER")]  # floored, reverse suppressed
 
 
+def test_a_frame_fixes_the_type(nlp):
+    """With ``frame_fixes_type``, a pair filling a floored frame takes the frame's type even when the
+    classifier prefers another one."""
+    from pipeline.relations import RelationClassifier
+
+    cfg = {**relation_component_config(load_config("fast")), "frame_fixes_type": False}
+    comp = RelationClassifier(**cfg)
+    doc = nlp("Ruritania provided $1 billion in aid to Freedonia.")
+    rur, money, fre = _spans(doc, "Ruritania", "$1 billion", "Freedonia")
+    doc.ents = [Span(doc, rur.start, rur.end, label="STATE"), Span(doc, money.start, money.end, label="MONEY"),
+                Span(doc, fre.start, fre.end, label="STATE")]
+    cand = next(c for c in comp.candidates(doc) if (c.head.text, c.tail.text) == ("Ruritania", "Freedonia"))
+    assert cand.frames == ("SECURITY_AID",)
+    scored = [(cand, {"ARMS_TRANSFER": 0.6, "SECURITY_AID": 0.3, "NONE": 0.1})]
+    assert [r for _, r, _ in comp.decide(scored)] == ["ARMS_TRANSFER"]
+    comp.frame_fixes_type = True
+    assert [(r, p) for _, r, p in comp.decide(scored)] == [("SECURITY_AID", 0.5)]  # the floor
+
+
 
 
 def test_aid_sum_granted_to_a_recipient(nlp, frames):
