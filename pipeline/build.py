@@ -91,6 +91,7 @@ def relation_component_config(cfg: Config) -> dict[str, Any]:
             "frames": _frames(r),
             "frame_floor": float(r.get("frame_floor", 0.0)),
             "frame_fixes_type": bool(r.get("frame_fixes_type", False)),
+            "frame_fixes_roles": bool(r.get("frame_fixes_roles", False)),
             "frame_floor_types": list(r["frame_floor_types"]) if r.get("frame_floor_types") is not None else None}
 
 

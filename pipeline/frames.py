@@ -25,6 +25,9 @@ The lexicon of every frame is data, not code: ``pipeline/data/relation_frames.js
   Bolivia": the opener is the head, the host the tail); a seat merely kept says nothing;
 - ``place_agent_preps``: prepositions whose object is the head when the act has no agent of its
   own ("were trained in Israel", "received training in Israel");
+- ``object_place_preps``: with an ``object_verbs`` verb whose direct object is a generic noun
+  (no entity, no modifier naming one), the objects of these prepositions are the tail ("trained
+  security forces in Guatemala and Haiti": the forces of those states were trained);
 - ``agent_nouns``: trigger nouns (of ``give_nouns`` or ``get_nouns``) that name a party, not the
   act: the entity they name is that party and their possessor the other one ("Israel, Ecuador's
   main supplier"; "Ecuador became Israel's best customer");
@@ -256,6 +259,11 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
                 tails += _stand_ins(objs)
                 if spec.get("object_mods"):
                     tails += [m for o in objs for m in _modifiers(o)]
+                places = _lex(spec, "object_place_preps")
+                if places and objs and all(o.pos_ == "NOUN" and not o.ent_type_ for o in objs) \
+                        and not any(m.ent_type_ for m in _stand_ins(objs)):
+                    # "trained security forces in Guatemala": a generic object stands for where it is
+                    tails += _preps_of(trigger, places) + [g for o in objs for g in _preps_of(o, places)]
             dobjs = [c for c in trigger.children if c.dep_ == "dobj"]
             if dobjs:
                 # passive of a two-object verb: "Guatemala was given rifles by Israel"

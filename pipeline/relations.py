@@ -310,7 +310,7 @@ class RelationModel:
                     "propagate_conjuncts": True, "frames": {}, "frame_floor": 0.0, "frame_floor_types": None,
                     "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
                                       "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
-                    "type_negation_cues": {}, "frame_fixes_type": False,
+                    "type_negation_cues": {}, "frame_fixes_type": False, "frame_fixes_roles": False,
                     "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
                                         "value": ["ARMS_TRANSFER", "SECURITY_AID"]}},
 )
@@ -319,10 +319,11 @@ def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[
                    type_negation_cues: dict[str, list[str]],
                    attribute_types: dict[str, list[str]], propagate_conjuncts: bool,
                    frames: dict[str, dict[str, Any]], frame_floor: float,
-                   frame_floor_types: list[str] | None, frame_fixes_type: bool) -> "RelationClassifier":
+                   frame_floor_types: list[str] | None, frame_fixes_type: bool,
+                   frame_fixes_roles: bool) -> "RelationClassifier":
     return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types,
                               propagate_conjuncts, frames, frame_floor, frame_floor_types, type_negation_cues,
-                              frame_fixes_type)
+                              frame_fixes_type, frame_fixes_roles)
 
 
 class RelationClassifier:
@@ -334,7 +335,7 @@ class RelationClassifier:
                  frames: dict[str, dict[str, Any]] | None = None,
                  frame_floor: float = 0.0, frame_floor_types: Sequence[str] | None = None,
                  type_negation_cues: dict[str, Sequence[str]] | None = None,
-                 frame_fixes_type: bool = False) -> None:
+                 frame_fixes_type: bool = False, frame_fixes_roles: bool = False) -> None:
         unknown = set(thresholds or {}) - set(RELATION_TYPES)
         if unknown:
             raise ValueError(f"thresholds for unknown relation types: {sorted(unknown)}")
@@ -363,6 +364,7 @@ class RelationClassifier:
         # a pair that fills a floored frame takes one of the frame's types, not another type the
         # classifier prefers ("provided $1 billion in aid to Colombia" is aid, not an arms transfer)
         self.frame_fixes_type = frame_fixes_type
+        self.frame_fixes_roles = frame_fixes_roles
         self.model: RelationModel | None = None
 
     # -- model ---------------------------------------------------------------------------------
@@ -389,12 +391,21 @@ class RelationClassifier:
         best: dict[tuple[str, frozenset], tuple[Candidate, str, float]] = {}
         # a frame fixes the direction: the reverse pair of a frame hit is not that relation
         framed = {(span_key(c.head), span_key(c.tail), r) for c, _ in scored for r in c.frames}
+        # a frame fixes the roles too: an entity that only fills a frame's tail role ("trained forces
+        # in Guatemala and Haiti") is no head of that type elsewhere in the sentence, and one that
+        # only fills its head role is no tail
+        as_head = {(h, r) for h, _, r in framed}
+        as_tail = {(t, r) for _, t, r in framed}
         for cand, probs in scored:
             floored = [r for r in cand.frames if self.floor_types is None or r in self.floor_types]
             if self.frame_floor > 0 and floored:
                 probs = {**probs, **{r: max(probs.get(r, 0.0), self.frame_floor) for r in floored}}
             types = [r for r in cand.types if r in cand.frames
                      or (span_key(cand.tail), span_key(cand.head), r) not in framed]
+            if self.frame_fixes_roles:
+                hk, tk = span_key(cand.head), span_key(cand.tail)
+                types = [r for r in types if r in cand.frames or not (
+                    ((hk, r) in as_tail and (hk, r) not in as_head) or ((tk, r) in as_head and (tk, r) not in as_tail))]
             if "AFFILIATION" in types and self._vetoed(cand, "AFFILIATION"):
                 types.remove("AFFILIATION")
             if self.frame_fixes_type and self.frame_floor > 0 and floored:

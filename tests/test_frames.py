@@ -371,3 +371,35 @@ def test_an_item_word_satisfies_the_arms_frame(nlp, frames):
     doc = nlp("Ruritania became Freedonia's largest oil supplier.")
     h, t = _spans(doc, "Ruritania", "Freedonia")
     assert frame_types(h, t, doc[:], frames, ["ARMS_TRANSFER"]) == set()
+
+
+@pytest.mark.parametrize("text,head,tail,fires", [
+    # a generic trained object stands for the states where it is
+    ("Ruritania has helped train security forces in Freedonia and Sylvania.", "Ruritania", "Freedonia", True),
+    ("Ruritania has helped train security forces in Freedonia and Sylvania.", "Ruritania", "Sylvania", True),
+    # an object naming its own state keeps it: "in" is then only where the training took place
+    ("Ruritania trained Freedonian police in Sylvania.", "Ruritania", "Sylvania", False),
+    ("Ruritania trained Freedonian police in Sylvania.", "Ruritania", "Freedonian", True),
+])
+def test_generic_trainee_stands_for_its_place(nlp, frames, text, head, tail, fires):
+    test_frame(nlp, frames, text, head, tail, "TRAINING", fires)
+
+
+def test_a_frame_fixes_the_roles(nlp):
+    """With ``frame_fixes_roles``, an entity filling only a frame's tail role is no head of that
+    type elsewhere in the sentence, whatever the classifier says."""
+    from pipeline.relations import RelationClassifier
+
+    cfg = {**relation_component_config(load_config("fast")), "frame_fixes_roles": False}
+    comp = RelationClassifier(**cfg)
+    doc = nlp("Ruritania has helped train security forces in Freedonia, along with providing assistance to Sylvania.")
+    rur, fre, syl = _spans(doc, "Ruritania", "Freedonia", "Sylvania")
+    doc.ents = [Span(doc, s.start, s.end, label="STATE") for s in (rur, fre, syl)]
+    pairs = {(c.head.text, c.tail.text): c for c in comp.candidates(doc)}
+    framed, loose = pairs[("Ruritania", "Freedonia")], pairs[("Freedonia", "Sylvania")]
+    assert "TRAINING" in framed.frames and "TRAINING" not in loose.frames
+    scored = [(framed, {"TRAINING": 0.8, "NONE": 0.2}), (loose, {"TRAINING": 0.7, "NONE": 0.3})]
+    assert {(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)} == {("Ruritania", "Freedonia"),
+                                                                              ("Freedonia", "Sylvania")}
+    comp.frame_fixes_roles = True
+    assert [(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)] == [("Ruritania", "Freedonia")]
