@@ -103,8 +103,19 @@ def _agents(verb: Token) -> list[Token]:
         while gov.dep_ == "conj" and gov.head.i != gov.i:  # "accused of X and of selling"
             gov = gov.head
         gov = gov.head
+    if not out and verb.dep_ == "pcomp" and verb.head.lower_ in ("of", "for") and gov.i != verb.i:
+        # "accused the United States of financing the police": the accused did it
+        out = [c for c in gov.children if c.dep_ == "dobj"]
     if not out and verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and gov.i != verb.i:
         out = [c for c in gov.children if c.dep_ in _SUBJ + ("nsubjpass",)]
+        # "members joined the unit and continue to receive funding": up a chain of
+        # complements and conjuncts to the first verb with a subject
+        up = gov
+        for _ in range(3):
+            if out or up.dep_ not in ("xcomp", "conj") or up.head.i == up.i:
+                break
+            up = up.head
+            out = [c for c in up.children if c.dep_ in _SUBJ + ("nsubjpass",)]
         if not out and verb.dep_ == "pcomp" and gov.dep_ in ("acl", "amod"):
             out = [gov.head]  # "police suspected of selling guns": the police sold
     if not out and verb.dep_ in ("acl", "relcl") and verb.tag_ == "VB" and verb.head.dep_ == "dobj" \

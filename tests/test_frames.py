@@ -403,3 +403,15 @@ def test_a_frame_fixes_the_roles(nlp):
                                                                               ("Freedonia", "Sylvania")}
     comp.frame_fixes_roles = True
     assert [(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)] == [("Ruritania", "Freedonia")]
+
+
+@pytest.mark.parametrize("text,head,tail,rtype", [
+    # the object of "accused ... of" did what the of-gerund says
+    ("A report accused Ruritania of financing the Freedonian police.", "Ruritania", "the Freedonian police",
+     "SECURITY_AID"),
+    # the agent is inherited up a chain of complements and conjuncts
+    ("Freedonian officers joined the unit and continue to receive funding from Ruritania.", "Ruritania",
+     "Freedonian", "SECURITY_AID"),
+])
+def test_inherited_agents(nlp, frames, text, head, tail, rtype):
+    test_frame(nlp, frames, text, head, tail, rtype, True)
