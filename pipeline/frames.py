@@ -539,3 +539,29 @@ def frame_types(head: Span, tail: Span, sent: Span, frames: Mapping[str, Mapping
     """Relation types (among ``types``) whose frame has ``head`` and ``tail`` in its two roles."""
     types = [t for t in types if t in frames]
     return match_frames(head, tail, sentence_roles(sent, {t: frames[t] for t in types}), frames, types) if types else set()
+
+
+def hypothetical(head: Span, tail: Span, plan_words: Iterable[str], modals: Iterable[str]) -> bool:
+    """Is the act tying the pair only planned or possible? SCHEMA.md: hypothetical or merely
+    proposed events are not annotated. True when the dependency path between the pair runs through
+    a plan word that the act complements ("announced plans to purchase helicopters from the U.S.",
+    "seeks to buy") or through a verb with a modal auxiliary ("may have sold", "would fund")."""
+    plan_words, modals = set(plan_words), set(modals)
+    a, b = head.root, tail.root
+    anc_a, anc_b = [a, *a.ancestors], [b, *b.ancestors]
+    ids_b = {t.i for t in anc_b}
+    lca = next((t for t in anc_a if t.i in ids_b), None)
+    if lca is None:
+        return False
+    path = [t for t in anc_a if t.i != lca.i and lca.i in {x.i for x in t.ancestors}] + [lca] + \
+           [t for t in anc_b if t.i != lca.i and lca.i in {x.i for x in t.ancestors}]
+    on_path = {t.i for t in path}
+    for t in path:
+        if t.i in (a.i, b.i):
+            continue
+        if t.lemma_.lower() in plan_words and any(c.i in on_path and c.dep_ in ("xcomp", "acl", "ccomp")
+                                                  for c in t.children):
+            return True
+        if t.pos_ in ("VERB", "AUX") and any(c.dep_ == "aux" and c.lower_ in modals for c in t.children):
+            return True
+    return False

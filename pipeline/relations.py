@@ -17,7 +17,8 @@ from typing import Any, Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .frames import acted_upon, attribution_source, compile_frames, match_frames, nationality_only, sentence_roles
+from .frames import (acted_upon, attribution_source, compile_frames, hypothetical, match_frames, nationality_only,
+                     sentence_roles)
 from .records import Relation, ensure_extensions, make_attrs, span_key
 from .schema import RELATION_TYPES, allowed_types
 
@@ -311,6 +312,7 @@ class RelationModel:
                     "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
                                       "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
                     "type_negation_cues": {}, "frame_fixes_type": False, "frame_fixes_roles": False,
+                    "plan_words": [], "modal_cues": [],
                     "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
                                         "value": ["ARMS_TRANSFER", "SECURITY_AID"]}},
 )
@@ -320,10 +322,10 @@ def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[
                    attribute_types: dict[str, list[str]], propagate_conjuncts: bool,
                    frames: dict[str, dict[str, Any]], frame_floor: float,
                    frame_floor_types: list[str] | None, frame_fixes_type: bool,
-                   frame_fixes_roles: bool) -> "RelationClassifier":
+                   frame_fixes_roles: bool, plan_words: list[str], modal_cues: list[str]) -> "RelationClassifier":
     return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types,
                               propagate_conjuncts, frames, frame_floor, frame_floor_types, type_negation_cues,
-                              frame_fixes_type, frame_fixes_roles)
+                              frame_fixes_type, frame_fixes_roles, plan_words, modal_cues)
 
 
 class RelationClassifier:
@@ -335,7 +337,8 @@ class RelationClassifier:
                  frames: dict[str, dict[str, Any]] | None = None,
                  frame_floor: float = 0.0, frame_floor_types: Sequence[str] | None = None,
                  type_negation_cues: dict[str, Sequence[str]] | None = None,
-                 frame_fixes_type: bool = False, frame_fixes_roles: bool = False) -> None:
+                 frame_fixes_type: bool = False, frame_fixes_roles: bool = False,
+                 plan_words: Sequence[str] = (), modal_cues: Sequence[str] = ()) -> None:
         unknown = set(thresholds or {}) - set(RELATION_TYPES)
         if unknown:
             raise ValueError(f"thresholds for unknown relation types: {sorted(unknown)}")
@@ -365,6 +368,9 @@ class RelationClassifier:
         # classifier prefers ("provided $1 billion in aid to Colombia" is aid, not an arms transfer)
         self.frame_fixes_type = frame_fixes_type
         self.frame_fixes_roles = frame_fixes_roles
+        # SCHEMA: merely planned or possible acts are not relations (frames.hypothetical)
+        self.plan_words = frozenset(plan_words)
+        self.modal_cues = frozenset(modal_cues)
         self.model: RelationModel | None = None
 
     # -- model ---------------------------------------------------------------------------------
@@ -408,6 +414,9 @@ class RelationClassifier:
                     ((hk, r) in as_tail and (hk, r) not in as_head) or ((tk, r) in as_head and (tk, r) not in as_tail))]
             if "AFFILIATION" in types and self._vetoed(cand, "AFFILIATION"):
                 types.remove("AFFILIATION")
+            if (self.plan_words or self.modal_cues) and any(r != "AFFILIATION" for r in types) and \
+                    hypothetical(cand.head, cand.tail, self.plan_words, self.modal_cues):
+                types = [r for r in types if r == "AFFILIATION"]
             if self.frame_fixes_type and self.frame_floor > 0 and floored:
                 types = [r for r in types if r in floored] or types
             if not types:

@@ -415,3 +415,19 @@ def test_a_frame_fixes_the_roles(nlp):
 ])
 def test_inherited_agents(nlp, frames, text, head, tail, rtype):
     test_frame(nlp, frames, text, head, tail, rtype, True)
+
+
+@pytest.mark.parametrize("text,head,tail,expected", [
+    ("The Freedonian government announced plans to purchase rifles from Ruritania.", "Ruritania", "Freedonian", True),
+    ("Ruritania may have sold rifles to Freedonia.", "Ruritania", "Freedonia", True),
+    ("Ruritania sold rifles to Freedonia.", "Ruritania", "Freedonia", False),
+    # a future act is stated, not proposed
+    ("Ruritania will train the Freedonian police.", "Ruritania", "the Freedonian police", False),
+])
+def test_hypothetical_acts(nlp, text, head, tail, expected):
+    from pipeline.frames import hypothetical
+
+    cfg = relation_component_config(load_config("fast"))
+    doc = nlp(text)
+    h, t = _spans(doc, head, tail)
+    assert hypothetical(h, t, cfg["plan_words"], cfg["modal_cues"]) is expected
