@@ -46,6 +46,9 @@ The lexicon of every frame is data, not code: ``pipeline/data/relation_frames.js
 - ``member_verbs`` (AFFILIATION only): verbs of hiring and dismissing; any other verb whose
   subject is the organisation and whose object is the person ("the court indicted X") says
   nothing of membership, nor does a coordination ("X and the ministry") (:func:`acted_upon`);
+- ``max_path`` (AFFILIATION only): a person and an organisation more than this many dependency arcs
+  apart, with no title frame tying them, are no member and organisation (they sit in different
+  clauses: "a policy instituted by President X ... kept the Y police out");
 - ``private_roles`` (AFFILIATION only): roles outside any government; a STATE that only
   qualifies one of them, or another entity, is no organisation of the person
   (:func:`nationality_only`).

@@ -447,6 +447,9 @@ class RelationClassifier:
         members = spec.get("member_verbs")
         if members is not None and acted_upon(cand.head, cand.tail, members):
             return True
+        limit = spec.get("max_path")
+        if limit is not None and len(_path(cand.head.root, cand.tail.root)) - 1 > int(limit):
+            return True
         private = spec.get("private_roles")
         return private is not None and cand.tail.label_ == "STATE" and nationality_only(cand.tail, cand.head, private)
 

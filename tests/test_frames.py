@@ -431,3 +431,17 @@ def test_hypothetical_acts(nlp, text, head, tail, expected):
     doc = nlp(text)
     h, t = _spans(doc, head, tail)
     assert hypothetical(h, t, cfg["plan_words"], cfg["modal_cues"]) is expected
+
+
+def test_affiliation_needs_a_short_path(nlp):
+    """A person and an organisation far apart in the parse, with no title frame, are no affiliation."""
+    from pipeline.relations import RelationClassifier, _path
+
+    comp = RelationClassifier(**relation_component_config(load_config("fast")))
+    doc = nlp("By keeping the Ruritanian police out of its territory, Freedonia can retain control over "
+              "its policy instituted by Pedro Gomez, which allows coca production.")
+    pol, person = _spans(doc, "the Ruritanian police", "Pedro Gomez")
+    doc.ents = [Span(doc, pol.start, pol.end, label="ORG"), Span(doc, person.start, person.end, label="PERSON")]
+    cand = next(c for c in comp.candidates(doc) if c.head.text == "Pedro Gomez")
+    assert len(_path(cand.head.root, cand.tail.root)) - 1 > comp.frames["AFFILIATION"]["max_path"]
+    assert comp.decide([(cand, {"AFFILIATION": 0.9, "NONE": 0.1})]) == []
