@@ -48,7 +48,8 @@ The lexicon of every frame is data, not code: ``pipeline/data/relation_frames.js
   nothing of membership, nor does a coordination ("X and the ministry") (:func:`acted_upon`);
 - ``max_path`` (AFFILIATION only): a person and an organisation more than this many dependency arcs
   apart, with no title frame tying them, are no member and organisation (they sit in different
-  clauses: "a policy instituted by President X ... kept the Y police out");
+  clauses: "a policy instituted by President X ... kept the Y police out"). Off unless set: with 4,
+  the development set's gain was within noise (session 8);
 - ``private_roles`` (AFFILIATION only): roles outside any government; a STATE that only
   qualifies one of them, or another entity, is no organisation of the person
   (:func:`nationality_only`).

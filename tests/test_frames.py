@@ -437,7 +437,11 @@ def test_affiliation_needs_a_short_path(nlp):
     """A person and an organisation far apart in the parse, with no title frame, are no affiliation."""
     from pipeline.relations import RelationClassifier, _path
 
-    comp = RelationClassifier(**relation_component_config(load_config("fast")))
+    cfg = relation_component_config(load_config("fast"))
+    # off by default: its development-set gain was within noise (README, session 8)
+    assert "max_path" not in cfg["frames"]["AFFILIATION"]
+    cfg["frames"]["AFFILIATION"]["max_path"] = 4
+    comp = RelationClassifier(**cfg)
     doc = nlp("By keeping the Ruritanian police out of its territory, Freedonia can retain control over "
               "its policy instituted by Pedro Gomez, which allows coca production.")
     pol, person = _spans(doc, "the Ruritanian police", "Pedro Gomez")
