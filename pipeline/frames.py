@@ -545,6 +545,19 @@ def frame_types(head: Span, tail: Span, sent: Span, frames: Mapping[str, Mapping
     return match_frames(head, tail, sentence_roles(sent, {t: frames[t] for t in types}), frames, types) if types else set()
 
 
+def dependency_path(a: Token, b: Token) -> list[tuple[str, Token]]:
+    """Dependency path from ``a`` up to the lowest common ancestor and down to ``b``."""
+    anc_a = [a] + list(a.ancestors)
+    anc_b = [b] + list(b.ancestors)
+    ids_b = {t.i: k for k, t in enumerate(anc_b)}
+    for k, t in enumerate(anc_a):
+        if t.i in ids_b:
+            up = [("^" + x.dep_, x) for x in anc_a[:k]]
+            down = [("v" + x.dep_, x) for x in reversed(anc_b[:ids_b[t.i]])]
+            return up + [("lca", t)] + down
+    return []
+
+
 def hypothetical(head: Span, tail: Span, plan_words: Iterable[str], modals: Iterable[str]) -> bool:
     """Is the act tying the pair only planned or possible? SCHEMA.md: hypothetical or merely
     proposed events are not annotated. True when the dependency path between the pair runs through
@@ -552,13 +565,7 @@ def hypothetical(head: Span, tail: Span, plan_words: Iterable[str], modals: Iter
     "seeks to buy") or through a verb with a modal auxiliary ("may have sold", "would fund")."""
     plan_words, modals = set(plan_words), set(modals)
     a, b = head.root, tail.root
-    anc_a, anc_b = [a, *a.ancestors], [b, *b.ancestors]
-    ids_b = {t.i for t in anc_b}
-    lca = next((t for t in anc_a if t.i in ids_b), None)
-    if lca is None:
-        return False
-    path = [t for t in anc_a if t.i != lca.i and lca.i in {x.i for x in t.ancestors}] + [lca] + \
-           [t for t in anc_b if t.i != lca.i and lca.i in {x.i for x in t.ancestors}]
+    path = [tok for _, tok in dependency_path(a, b)]
     on_path = {t.i for t in path}
     for t in path:
         if t.i in (a.i, b.i):

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
-from .frames import (acted_upon, attribution_source, compile_frames, hypothetical, match_frames, nationality_only,
-                     sentence_roles)
+from .frames import (acted_upon, attribution_source, compile_frames, dependency_path, hypothetical, match_frames,
+                     nationality_only, sentence_roles)
 from .records import Relation, ensure_extensions, make_attrs, span_key
 from .schema import RELATION_TYPES, allowed_types
 
@@ -93,19 +93,6 @@ def parse_quantity(text: str) -> int | None:
     return total
 
 
-def _path(a: Token, b: Token) -> list[tuple[str, Token]]:
-    """Dependency path from ``a`` up to the lowest common ancestor and down to ``b``."""
-    anc_a = [a] + list(a.ancestors)
-    anc_b = [b] + list(b.ancestors)
-    ids_b = {t.i: k for k, t in enumerate(anc_b)}
-    for k, t in enumerate(anc_a):
-        if t.i in ids_b:
-            up = [("^" + x.dep_, x) for x in anc_a[:k]]
-            down = [("v" + x.dep_, x) for x in reversed(anc_b[:ids_b[t.i]])]
-            return up + [("lca", t)] + down
-    return []
-
-
 def _bucket(n: int) -> str:
     for lim, name in ((0, "0"), (2, "1-2"), (5, "3-5"), (10, "6-10"), (20, "11-20")):
         if n <= lim:
@@ -166,7 +153,7 @@ def featurize(cand: Candidate, triggers: dict[str, list[str]], negation_cues: Se
                 f["tlem=" + w] = 1.0
         if lemmas_btw.intersection(words):
             f[f"trig_btw={rtype}"] = 1.0
-    path = _path(h.root, t.root)
+    path = dependency_path(h.root, t.root)
     if path:
         f["path=" + " ".join(d for d, _ in path)] = 1.0
         f["plen=" + _bucket(len(path))] = 1.0
@@ -448,7 +435,7 @@ class RelationClassifier:
         if members is not None and acted_upon(cand.head, cand.tail, members):
             return True
         limit = spec.get("max_path")
-        if limit is not None and len(_path(cand.head.root, cand.tail.root)) - 1 > int(limit):
+        if limit is not None and len(dependency_path(cand.head.root, cand.tail.root)) - 1 > int(limit):
             return True
         private = spec.get("private_roles")
         return private is not None and cand.tail.label_ == "STATE" and nationality_only(cand.tail, cand.head, private)

@@ -435,7 +435,8 @@ def test_hypothetical_acts(nlp, text, head, tail, expected):
 
 def test_affiliation_needs_a_short_path(nlp):
     """A person and an organisation far apart in the parse, with no title frame, are no affiliation."""
-    from pipeline.relations import RelationClassifier, _path
+    from pipeline.frames import dependency_path
+    from pipeline.relations import RelationClassifier
 
     cfg = relation_component_config(load_config("fast"))
     # off by default: its development-set gain was within noise (README, session 8)
@@ -447,5 +448,5 @@ def test_affiliation_needs_a_short_path(nlp):
     pol, person = _spans(doc, "the Ruritanian police", "Pedro Gomez")
     doc.ents = [Span(doc, pol.start, pol.end, label="ORG"), Span(doc, person.start, person.end, label="PERSON")]
     cand = next(c for c in comp.candidates(doc) if c.head.text == "Pedro Gomez")
-    assert len(_path(cand.head.root, cand.tail.root)) - 1 > comp.frames["AFFILIATION"]["max_path"]
+    assert len(dependency_path(cand.head.root, cand.tail.root)) - 1 > comp.frames["AFFILIATION"]["max_path"]
     assert comp.decide([(cand, {"AFFILIATION": 0.9, "NONE": 0.1})]) == []
