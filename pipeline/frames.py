@@ -513,7 +513,9 @@ def sentence_roles(sent: Span, frames: Mapping[str, Mapping[str, Any]]) -> RoleT
         words = _trigger_words(spec)
         maker = bool(spec.get("made_by_suffixes"))
         toks = [t for t in sent if t.lemma_.lower() in words or (maker and t.dep_ in ("amod", "compound"))]
-        table[rtype] = [(h, t) for tok in toks for h, t in _roles(tok, spec) if h and t]
+        # a pair with no head-role tokens still tells who is acted upon ("... is training Mexican
+        # soldiers" with the subject lost to a mis-parse): kept for ``patient_types``
+        table[rtype] = [(h, t) for tok in toks for h, t in _roles(tok, spec) if t]
     return table
 
 
@@ -536,6 +538,12 @@ def match_frames(head: Span, tail: Span, roles: RoleTable, frames: Mapping[str, 
         elif any(_in(head, h) and _in(tail, t) for h, t in roles.get(rtype, ())):
             hits.add(rtype)
     return hits
+
+
+def patient_types(span: Span, roles: RoleTable, types: Iterable[str]) -> set[str]:
+    """Types (among ``types``) for which ``span`` fills the tail role of a frame whose head role
+    found no entity-bearing token (an agentless frame): the span is acted upon, not acting."""
+    return {r for r in types if any(not h and _in(span, t) for h, t in roles.get(r, ()))}
 
 
 def frame_types(head: Span, tail: Span, sent: Span, frames: Mapping[str, Mapping[str, Any]],

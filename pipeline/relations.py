@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .frames import (acted_upon, attribution_source, compile_frames, dependency_path, hypothetical, match_frames,
-                     nationality_only, sentence_roles)
+                     nationality_only, patient_types, sentence_roles)
 from .records import Relation, ensure_extensions, make_attrs, span_key
 from .schema import RELATION_TYPES, allowed_types
 
@@ -41,6 +41,8 @@ class Candidate:
     frames: tuple[str, ...] = ()  # types whose syntactic frame the pair fills (see frames.py)
     # types for which the head or the tail fills a frame with another entity of the sentence
     rivals: tuple[str, ...] = ()
+    # types for which the head is only acted upon: it fills the tail role of an agentless frame
+    head_patient: tuple[str, ...] = ()
 
 
 def candidates(doc: Doc, max_distance: int = 80) -> list[Candidate]:
@@ -111,7 +113,8 @@ def with_frames(cands: list[Candidate], frames: dict[str, dict[str, Any]]) -> li
         if c.sent.start not in tables:
             tables[c.sent.start] = sentence_roles(c.sent, frames)
         hits = match_frames(c.head, c.tail, tables[c.sent.start], frames, c.types)
-        out.append(replace(c, frames=tuple(sorted(hits))) if hits else c)
+        patient = patient_types(c.head, tables[c.sent.start], c.types)
+        out.append(replace(c, frames=tuple(sorted(hits)), head_patient=tuple(sorted(patient))) if hits or patient else c)
     # a frame that ties the head (or the tail) to another entity is evidence against this pair
     # ("X, president of Bolivia, and Y, president of Venezuela": X's post is in Bolivia)
     by_head: dict[int, set[tuple[str, int]]] = {}
@@ -299,7 +302,7 @@ class RelationModel:
                     "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
                                       "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
                     "type_negation_cues": {}, "frame_fixes_type": False, "frame_fixes_roles": False,
-                    "plan_words": [], "modal_cues": [],
+                    "agentless_roles": False, "plan_words": [], "modal_cues": [],
                     "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
                                         "value": ["ARMS_TRANSFER", "SECURITY_AID"]}},
 )
@@ -309,10 +312,12 @@ def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[
                    attribute_types: dict[str, list[str]], propagate_conjuncts: bool,
                    frames: dict[str, dict[str, Any]], frame_floor: float,
                    frame_floor_types: list[str] | None, frame_fixes_type: bool,
-                   frame_fixes_roles: bool, plan_words: list[str], modal_cues: list[str]) -> "RelationClassifier":
+                   frame_fixes_roles: bool, agentless_roles: bool, plan_words: list[str],
+                   modal_cues: list[str]) -> "RelationClassifier":
     return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types,
                               propagate_conjuncts, frames, frame_floor, frame_floor_types, type_negation_cues,
-                              frame_fixes_type, frame_fixes_roles, plan_words, modal_cues)
+                              frame_fixes_type, frame_fixes_roles, plan_words, modal_cues,
+                              agentless_roles=agentless_roles)
 
 
 class RelationClassifier:
@@ -325,7 +330,8 @@ class RelationClassifier:
                  frame_floor: float = 0.0, frame_floor_types: Sequence[str] | None = None,
                  type_negation_cues: dict[str, Sequence[str]] | None = None,
                  frame_fixes_type: bool = False, frame_fixes_roles: bool = False,
-                 plan_words: Sequence[str] = (), modal_cues: Sequence[str] = ()) -> None:
+                 plan_words: Sequence[str] = (), modal_cues: Sequence[str] = (),
+                 agentless_roles: bool = False) -> None:
         unknown = set(thresholds or {}) - set(RELATION_TYPES)
         if unknown:
             raise ValueError(f"thresholds for unknown relation types: {sorted(unknown)}")
@@ -355,6 +361,8 @@ class RelationClassifier:
         # classifier prefers ("provided $1 billion in aid to Colombia" is aid, not an arms transfer)
         self.frame_fixes_type = frame_fixes_type
         self.frame_fixes_roles = frame_fixes_roles
+        # with frame_fixes_roles, the patient of an agentless frame is no head of its type either
+        self.agentless_roles = agentless_roles
         # SCHEMA: merely planned or possible acts are not relations (frames.hypothetical)
         self.plan_words = frozenset(plan_words)
         self.modal_cues = frozenset(modal_cues)
@@ -398,7 +406,8 @@ class RelationClassifier:
             if self.frame_fixes_roles:
                 hk, tk = span_key(cand.head), span_key(cand.tail)
                 types = [r for r in types if r in cand.frames or not (
-                    ((hk, r) in as_tail and (hk, r) not in as_head) or ((tk, r) in as_head and (tk, r) not in as_tail))]
+                    ((hk, r) in as_tail and (hk, r) not in as_head) or ((tk, r) in as_head and (tk, r) not in as_tail)
+                    or (self.agentless_roles and r in cand.head_patient and (hk, r) not in as_head))]
             if "AFFILIATION" in types and self._vetoed(cand, "AFFILIATION"):
                 types.remove("AFFILIATION")
             if (self.plan_words or self.modal_cues) and any(r != "AFFILIATION" for r in types) and \

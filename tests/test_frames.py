@@ -450,3 +450,30 @@ def test_affiliation_needs_a_short_path(nlp):
     cand = next(c for c in comp.candidates(doc) if c.head.text == "Pedro Gomez")
     assert len(dependency_path(cand.head.root, cand.tail.root)) - 1 > comp.frames["AFFILIATION"]["max_path"]
     assert comp.decide([(cand, {"AFFILIATION": 0.9, "NONE": 0.1})]) == []
+
+
+def test_the_patient_of_an_agentless_frame_is_no_head(nlp):
+    """With ``agentless_roles``, an entity acted upon by a frame whose subject the parser lost
+    ("... known as the SWG is training Freedonian soldiers", where "training" gets no nsubj) is no
+    head of that type: the classifier's reversed guess (Freedonian trains the SWG) is dropped."""
+    from pipeline.frames import patient_types, sentence_roles
+    from pipeline.relations import RelationClassifier
+
+    cfg = {**relation_component_config(load_config("fast")), "frame_fixes_roles": True, "agentless_roles": False}
+    comp = RelationClassifier(**cfg)
+    doc = nlp("In a sign of closer ties between the two countries, an elite Ruritanian military unit known as "
+              "the Special Warfare Group (SWG) is training Freedonian soldiers in counternarcotics operations.")
+    swg, fre = _spans(doc, "the Special Warfare Group", "Freedonian")
+    doc.ents = [Span(doc, swg.start, swg.end, label="ORG"), Span(doc, fre.start, fre.end, label="STATE")]
+    swg, fre = doc.ents
+    roles = sentence_roles(doc[:], comp.frames)
+    assert patient_types(fre, roles, ["TRAINING"]) == {"TRAINING"}
+    assert patient_types(swg, roles, ["TRAINING"]) == set()
+    pairs = {(c.head.text, c.tail.text): c for c in comp.candidates(doc)}
+    forward, reverse = pairs[("the Special Warfare Group", "Freedonian")], pairs[("Freedonian", "the Special Warfare Group")]
+    assert reverse.head_patient == ("TRAINING",) and forward.head_patient == ()
+    scored = [(forward, {"TRAINING": 0.55, "NONE": 0.45}), (reverse, {"TRAINING": 0.8, "NONE": 0.2})]
+    # one direction per pair and type: without the rule the reversed guess wins the pair
+    assert [(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)] == [("Freedonian", "the Special Warfare Group")]
+    comp.agentless_roles = True
+    assert [(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)] == [("the Special Warfare Group", "Freedonian")]
