@@ -302,7 +302,7 @@ class RelationModel:
                     "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
                                       "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
                     "type_negation_cues": {}, "frame_fixes_type": False, "frame_fixes_roles": False,
-                    "agentless_roles": False, "plan_words": [], "modal_cues": [],
+                    "agentless_roles": False, "one_post": False, "plan_words": [], "modal_cues": [],
                     "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
                                         "value": ["ARMS_TRANSFER", "SECURITY_AID"]}},
 )
@@ -312,12 +312,12 @@ def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[
                    attribute_types: dict[str, list[str]], propagate_conjuncts: bool,
                    frames: dict[str, dict[str, Any]], frame_floor: float,
                    frame_floor_types: list[str] | None, frame_fixes_type: bool,
-                   frame_fixes_roles: bool, agentless_roles: bool, plan_words: list[str],
+                   frame_fixes_roles: bool, agentless_roles: bool, one_post: bool, plan_words: list[str],
                    modal_cues: list[str]) -> "RelationClassifier":
     return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types,
                               propagate_conjuncts, frames, frame_floor, frame_floor_types, type_negation_cues,
                               frame_fixes_type, frame_fixes_roles, plan_words, modal_cues,
-                              agentless_roles=agentless_roles)
+                              agentless_roles=agentless_roles, one_post=one_post)
 
 
 class RelationClassifier:
@@ -331,7 +331,7 @@ class RelationClassifier:
                  type_negation_cues: dict[str, Sequence[str]] | None = None,
                  frame_fixes_type: bool = False, frame_fixes_roles: bool = False,
                  plan_words: Sequence[str] = (), modal_cues: Sequence[str] = (),
-                 agentless_roles: bool = False) -> None:
+                 agentless_roles: bool = False, one_post: bool = False) -> None:
         unknown = set(thresholds or {}) - set(RELATION_TYPES)
         if unknown:
             raise ValueError(f"thresholds for unknown relation types: {sorted(unknown)}")
@@ -363,6 +363,9 @@ class RelationClassifier:
         self.frame_fixes_roles = frame_fixes_roles
         # with frame_fixes_roles, the patient of an agentless frame is no head of its type either
         self.agentless_roles = agentless_roles
+        # a person with a title frame to one entity is no member of another of the same label in
+        # that sentence (_posted_elsewhere)
+        self.one_post = one_post
         # SCHEMA: merely planned or possible acts are not relations (frames.hypothetical)
         self.plan_words = frozenset(plan_words)
         self.modal_cues = frozenset(modal_cues)
@@ -397,6 +400,11 @@ class RelationClassifier:
         # only fills its head role is no tail
         as_head = {(h, r) for h, _, r in framed}
         as_tail = {(t, r) for _, t, r in framed}
+        # title frames per person: "X, president of Venezuela" holds that post, not one elsewhere
+        posts: dict[Any, list[Span]] = {}
+        for c, _ in scored:
+            if "AFFILIATION" in c.frames:
+                posts.setdefault(span_key(c.head), []).append(c.tail)
         for cand, probs in scored:
             floored = [r for r in cand.frames if self.floor_types is None or r in self.floor_types]
             if self.frame_floor > 0 and floored:
@@ -408,7 +416,8 @@ class RelationClassifier:
                 types = [r for r in types if r in cand.frames or not (
                     ((hk, r) in as_tail and (hk, r) not in as_head) or ((tk, r) in as_head and (tk, r) not in as_tail)
                     or (self.agentless_roles and r in cand.head_patient and (hk, r) not in as_head))]
-            if "AFFILIATION" in types and self._vetoed(cand, "AFFILIATION"):
+            if "AFFILIATION" in types and (self._vetoed(cand, "AFFILIATION") or (
+                    self.one_post and "AFFILIATION" not in cand.frames and self._posted_elsewhere(cand, posts))):
                 types.remove("AFFILIATION")
             if (self.plan_words or self.modal_cues) and any(r != "AFFILIATION" for r in types) and \
                     hypothetical(cand.head, cand.tail, self.plan_words, self.modal_cues):
@@ -426,6 +435,16 @@ class RelationClassifier:
         if self.propagate_conjuncts:
             self._propagate(scored, best)
         return sorted(best.values(), key=lambda x: (x[0].head.start, x[0].tail.start, x[1]))
+
+    @staticmethod
+    def _posted_elsewhere(cand: Candidate, posts: dict[Any, list[Span]]) -> bool:
+        """Does a title frame tie the person to another state in this sentence? "unlike Evo Morales, president of Bolivia,
+        and Hugo Chavez, president of Venezuela": Chavez holds no post in Bolivia."""
+        # states only: organisations nest ("head of the Economic Crimes Unit of Paraguay's national
+        # police") and people lead several ("head of the Rastrojos and leader of the Norte del Valle Cartel")
+        return cand.tail.label_ == "STATE" and any(o.label_ == "STATE" and span_key(o) != span_key(cand.tail)
+                   and not (o.kb_id_ and o.kb_id_ == cand.tail.kb_id_)
+                   for o in posts.get(span_key(cand.head), ()))
 
     def _vetoed(self, cand: Candidate, rtype: str) -> bool:
         """Is ``rtype`` ruled out for the pair by syntax? Only AFFILIATION has vetoes, and a title

@@ -477,3 +477,24 @@ def test_the_patient_of_an_agentless_frame_is_no_head(nlp):
     assert [(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)] == [("Freedonian", "the Special Warfare Group")]
     comp.agentless_roles = True
     assert [(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)] == [("the Special Warfare Group", "Freedonian")]
+
+
+def test_a_person_holds_a_state_post_in_one_state(nlp):
+    """With ``one_post``, a person whose title frame ties them to one state ("Y, president of
+    Sylvania") is no member of another state named in the same sentence."""
+    from pipeline.relations import RelationClassifier
+
+    cfg = {**relation_component_config(load_config("fast")), "one_post": False}
+    comp = RelationClassifier(**cfg)
+    doc = nlp("Unlike fellow leftists Juan Ortega, president of Freedonia, and Pedro Sanz, president of Sylvania, "
+              "the new government will cooperate with Ruritania.")
+    spans = _spans(doc, "Juan Ortega", "Freedonia", "Pedro Sanz", "Sylvania")
+    doc.ents = [Span(doc, s.start, s.end, label=lab) for s, lab in zip(spans, ("PERSON", "STATE", "PERSON", "STATE"))]
+    pairs = {(c.head.text, c.tail.text): c for c in comp.candidates(doc)}
+    own, other = pairs[("Pedro Sanz", "Sylvania")], pairs[("Pedro Sanz", "Freedonia")]
+    assert "AFFILIATION" in own.frames and "AFFILIATION" not in other.frames
+    scored = [(own, {"AFFILIATION": 0.99, "NONE": 0.01}), (other, {"AFFILIATION": 0.78, "NONE": 0.22})]
+    assert {(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)} == {("Pedro Sanz", "Sylvania"),
+                                                                              ("Pedro Sanz", "Freedonia")}
+    comp.one_post = True
+    assert [(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)] == [("Pedro Sanz", "Sylvania")]
