@@ -50,6 +50,9 @@ The lexicon of every frame is data, not code: ``pipeline/data/relation_frames.js
   apart, with no title frame tying them, are no member and organisation (they sit in different
   clauses: "a policy instituted by President X ... kept the Y police out"). Off unless set: with 4,
   the development set's gain was within noise (session 8);
+- ``destination_veto`` (AFFILIATION only): true makes a place the person is sent to or goes to no
+  organisation of theirs ("X was flown to the United States", "the extradition of X to Caracas"),
+  unless the verb is a ``member_verbs`` one ("transferred to the unit") (:func:`destination_only`);
 - ``private_roles`` (AFFILIATION only): roles outside any government; a STATE that only
   qualifies one of them, or another entity, is no organisation of the person
   (:func:`nationality_only`).
@@ -478,6 +481,23 @@ def acted_upon(person: Span, org: Span, member_verbs: Iterable[str]) -> bool:
         if tok.dep_ == "nsubjpass" and o.dep_ == "pobj" and o.head.dep_ == "agent" and o.head.head.i == verb.i:
             return True
     return False
+
+
+def destination_only(person: Span, place: Span, member_verbs: Iterable[str]) -> bool:
+    """Is the entity only where the person is sent or goes ("X was flown to the United States",
+    "the extradition of X to Caracas", "sending X to the US")? A destination is no membership,
+    unless the verb is one of posting or assigning (``member_verbs``: "transferred to the unit")."""
+    r = place.root
+    if r.dep_ != "pobj" or r.head.lower_ not in ("to", "into"):
+        return False
+    gov = r.head.head
+    if gov.lemma_.lower() in _words(member_verbs):
+        return False
+    p = person.root
+    if p.head.i == gov.i and p.dep_ in ("dobj", "nsubjpass", "nsubj"):
+        return True
+    # "the extradition of X to Caracas": the person is the event noun's of-object
+    return p.dep_ == "pobj" and p.head.lower_ == "of" and p.head.head.i == gov.i
 
 
 def nationality_only(state: Span, person: Span, private_roles: Iterable[str]) -> bool:

@@ -17,7 +17,8 @@ from typing import Any, Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .frames import (acted_upon, attribution_source, compile_frames, dependency_path, hypothetical, match_frames,
+from .frames import (acted_upon, attribution_source, compile_frames, dependency_path, destination_only,
+                     hypothetical, match_frames,
                      nationality_only, patient_types, sentence_roles)
 from .records import Relation, ensure_extensions, make_attrs, span_key
 from .schema import RELATION_TYPES, allowed_types
@@ -461,6 +462,8 @@ class RelationClassifier:
             return True
         members = spec.get("member_verbs")
         if members is not None and acted_upon(cand.head, cand.tail, members):
+            return True
+        if spec.get("destination_veto") and destination_only(cand.head, cand.tail, members or ()):
             return True
         limit = spec.get("max_path")
         if limit is not None and len(dependency_path(cand.head.root, cand.tail.root)) - 1 > int(limit):

@@ -498,3 +498,19 @@ def test_a_person_holds_a_state_post_in_one_state(nlp):
                                                                               ("Pedro Sanz", "Freedonia")}
     comp.one_post = True
     assert [(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)] == [("Pedro Sanz", "Sylvania")]
+
+
+@pytest.mark.parametrize("text,person,place,expected", [
+    ("Pedro Sanz was flown to Ruritania, where he will be tried.", "Pedro Sanz", "Ruritania", True),
+    ("Freedonia answered with the extradition of Pedro Sanz to Ruritania.", "Pedro Sanz", "Ruritania", True),
+    ("The court sent Pedro Sanz to Ruritania.", "Pedro Sanz", "Ruritania", True),
+    # posting someone is membership, and a plain title is untouched
+    ("Pedro Sanz was transferred to the Ruritanian Navy last year.", "Pedro Sanz", "the Ruritanian Navy", False),
+    ("Pedro Sanz, the president of Ruritania, spoke to reporters.", "Pedro Sanz", "Ruritania", False),
+])
+def test_a_destination_is_no_membership(nlp, frames, text, person, place, expected):
+    from pipeline.frames import destination_only
+
+    doc = nlp(text)
+    p, o = _spans(doc, person, place)
+    assert destination_only(p, o, frames["AFFILIATION"]["member_verbs"]) is expected
