@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 from .markup import agreement, convert
@@ -65,5 +65,18 @@ def report(original: Path, a_path: Path, b_path: Path) -> str:
     return "\n".join(out)
 
 
+def main(argv: list[str] | None = None) -> int:
+    """Command line: print the report (``--help`` describes the arguments)."""
+    ap = argparse.ArgumentParser(prog="python3 -m pipeline.markup_diff",
+                                 description="Disagreement report between two annotation passes of one document; "
+                                             "each pass's relations are read from the .rels file beside its .ann.")
+    ap.add_argument("text", type=Path, help="the document's plain text")
+    ap.add_argument("pass_a", type=Path, help="pass A markup (.ann)")
+    ap.add_argument("pass_b", type=Path, help="pass B markup (.ann)")
+    args = ap.parse_args(argv)
+    print(report(args.text, args.pass_a, args.pass_b))
+    return 0
+
+
 if __name__ == "__main__":
-    print(report(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])))
+    raise SystemExit(main())

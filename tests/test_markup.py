@@ -375,3 +375,24 @@ def test_wrapping_then_parsing_round_trips(case: tuple[str, list[tuple[int, int,
     padded = sum(text[s:e] != text[s:e].strip() for s, e, _ in spans)
     assert len(pm.problems) == padded
     assert all("padded with whitespace" in p.message for p in pm.problems)
+
+
+def test_markup_diff_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``python -m pipeline.markup_diff TEXT A B`` prints one row per disagreement; ``--help`` works."""
+    from pipeline.markup_diff import main
+
+    text = "Ruritania sold rifles to Freedonia in 1999."
+    (tmp_path / "d.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "d.A.ann").write_text("[[Ruritania|STATE|RUR|h]] sold [[rifles|WEAPON|rifles|w]] to "
+                                      "[[Freedonia|STATE|FRE|t]] in [[1999|DATE|1999]].", encoding="utf-8")
+    (tmp_path / "d.A.rels").write_text("ARMS_TRANSFER h t item=w\n", encoding="utf-8")
+    (tmp_path / "d.B.ann").write_text("[[Ruritania|STATE|RUR|h]] sold rifles to [[Freedonia|STATE|FRE|t]] in 1999.",
+                                      encoding="utf-8")
+    (tmp_path / "d.B.rels").write_text("ARMS_TRANSFER h t\n", encoding="utf-8")
+    assert main([str(tmp_path / "d.txt"), str(tmp_path / "d.A.ann"), str(tmp_path / "d.B.ann")]) == 0
+    out = capsys.readouterr().out
+    assert "A only  WEAPON" in out and "A only  DATE" in out
+    assert "item count A=1 B=0" in out
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
