@@ -110,6 +110,8 @@ def _agents(verb: Token) -> list[Token]:
         while gov.dep_ == "conj" and gov.head.i != gov.i:  # "accused of X and of selling"
             gov = gov.head
         gov = gov.head
+        while gov.dep_ == "prep" and gov.pos_ == "ADP" and gov.head.i != gov.i:
+            gov = gov.head  # "trained forces, along with providing assistance": the trainer provides
     if not out and verb.dep_ == "pcomp" and verb.head.lower_ in ("of", "for") and gov.i != verb.i:
         # "accused the United States of financing the police": the accused did it
         out = [c for c in gov.children if c.dep_ == "dobj"]
@@ -345,8 +347,10 @@ def _roles(trigger: Token, spec: Mapping[str, Any]) -> Iterable[tuple[list[Token
             return
         if lemma in give_n:
             preps = tuple(spec.get("noun_tail_preps", to))
-            tails = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ in preps
-                     for g in c.children if g.dep_ == "pobj"]
+            # a generic object stands for its modifier, as for verbs ("assistance in Honduras'
+            # efforts", "training for Colombian police")
+            tails = _stand_ins([g for c in trigger.children if c.dep_ == "prep" and c.lower_ in preps
+                                for g in c.children if g.dep_ == "pobj"])
             if verb is not None:
                 tails = tails + _preps(verb, to)
             owner = trigger.head.head if trigger.dep_ == "pobj" and trigger.head.lower_ == "in" else None

@@ -514,3 +514,17 @@ def test_a_destination_is_no_membership(nlp, frames, text, person, place, expect
     doc = nlp(text)
     p, o = _spans(doc, person, place)
     assert destination_only(p, o, frames["AFFILIATION"]["member_verbs"]) is expected
+
+
+@pytest.mark.parametrize("text,head,tail,rtype,fires", [
+    # the agent of a gerund under "along with" is the clause's agent, and the possessor of a
+    # generic "efforts" after "assistance in" stands for the recipient
+    ("Ruritania has helped train security forces in Freedonia, along with providing assistance in "
+     "Sylvania's efforts to clean up its police.", "Ruritania", "Sylvania", "SECURITY_AID", True),
+    ("Ruritania has helped train security forces in Freedonia, along with providing assistance in "
+     "Sylvania's efforts to clean up its police.", "Sylvania", "Ruritania", "SECURITY_AID", False),
+    ("Ruritania provided assistance in Sylvania's efforts against the cartels.", "Ruritania", "Sylvania",
+     "SECURITY_AID", True),
+])
+def test_aid_in_a_recipients_efforts(nlp, frames, text, head, tail, rtype, fires):
+    test_frame(nlp, frames, text, head, tail, rtype, fires)
