@@ -18,8 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .frames import (acted_upon, attribution_source, compile_frames, dependency_path, destination_only,
-                     hypothetical, match_frames,
-                     nationality_only, patient_types, sentence_roles)
+                     hypothetical, match_frames, nationality_only, patient_types, sentence_roles)
 from .records import Relation, ensure_extensions, make_attrs, span_key
 from .schema import RELATION_TYPES, allowed_types
 
@@ -364,8 +363,8 @@ class RelationClassifier:
         self.frame_fixes_roles = frame_fixes_roles
         # with frame_fixes_roles, the patient of an agentless frame is no head of its type either
         self.agentless_roles = agentless_roles
-        # a person with a title frame to one entity is no member of another of the same label in
-        # that sentence (_posted_elsewhere)
+        # a person with a title frame to one state is no member of another state in that sentence
+        # (_posted_elsewhere)
         self.one_post = one_post
         # SCHEMA: merely planned or possible acts are not relations (frames.hypothetical)
         self.plan_words = frozenset(plan_words)
@@ -401,11 +400,13 @@ class RelationClassifier:
         # only fills its head role is no tail
         as_head = {(h, r) for h, _, r in framed}
         as_tail = {(t, r) for _, t, r in framed}
-        # title frames per person: "X, president of Venezuela" holds that post, not one elsewhere
+        # states named by each person's title frames: "X, president of Venezuela" holds that post,
+        # not one elsewhere
         posts: dict[Any, list[Span]] = {}
-        for c, _ in scored:
-            if "AFFILIATION" in c.frames:
-                posts.setdefault(span_key(c.head), []).append(c.tail)
+        if self.one_post:
+            for c, _ in scored:
+                if "AFFILIATION" in c.frames and c.tail.label_ == "STATE":
+                    posts.setdefault(span_key(c.head), []).append(c.tail)
         for cand, probs in scored:
             floored = [r for r in cand.frames if self.floor_types is None or r in self.floor_types]
             if self.frame_floor > 0 and floored:
@@ -439,13 +440,15 @@ class RelationClassifier:
 
     @staticmethod
     def _posted_elsewhere(cand: Candidate, posts: dict[Any, list[Span]]) -> bool:
-        """Does a title frame tie the person to another state in this sentence? "unlike Evo Morales, president of Bolivia,
-        and Hugo Chavez, president of Venezuela": Chavez holds no post in Bolivia."""
+        """Does a title frame tie the person to another state in this sentence ("unlike Evo
+        Morales, president of Bolivia, and Hugo Chavez, president of Venezuela": Chavez holds no
+        post in Bolivia)? ``posts`` holds each person's title-frame states."""
         # states only: organisations nest ("head of the Economic Crimes Unit of Paraguay's national
         # police") and people lead several ("head of the Rastrojos and leader of the Norte del Valle Cartel")
-        return cand.tail.label_ == "STATE" and any(o.label_ == "STATE" and span_key(o) != span_key(cand.tail)
-                   and not (o.kb_id_ and o.kb_id_ == cand.tail.kb_id_)
-                   for o in posts.get(span_key(cand.head), ()))
+        tail = cand.tail
+        return tail.label_ == "STATE" and any(
+            span_key(o) != span_key(tail) and not (o.kb_id_ and o.kb_id_ == tail.kb_id_)
+            for o in posts.get(span_key(cand.head), ()))
 
     def _vetoed(self, cand: Candidate, rtype: str) -> bool:
         """Is ``rtype`` ruled out for the pair by syntax? Only AFFILIATION has vetoes, and a title

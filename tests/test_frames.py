@@ -31,6 +31,30 @@ def _spans(doc, *texts):
     return out
 
 
+def _classifier(**overrides):
+    """A RelationClassifier with the fast config's relation settings (no model: decide() only)."""
+    from pipeline.relations import RelationClassifier
+
+    return RelationClassifier(**{**relation_component_config(load_config("fast")), **overrides})
+
+
+def _labelled(nlp, text, *mentions):
+    """Parse ``text`` and set ``doc.ents`` from (surface, label) pairs."""
+    doc = nlp(text)
+    spans = _spans(doc, *(m for m, _ in mentions))
+    doc.ents = [Span(doc, sp.start, sp.end, label=lab) for sp, (_, lab) in zip(spans, mentions)]
+    return doc
+
+
+def _pairs(comp, doc):
+    """The component's candidates, keyed by (head text, tail text)."""
+    return {(c.head.text, c.tail.text): c for c in comp.candidates(doc)}
+
+
+def _decided(comp, scored):
+    return [(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)]
+
+
 CASES = [
     # (sentence, head, tail, type, fires)
     ("Ruritania sold forty tanks to Freedonia in 1999.", "Ruritania", "Freedonia", "ARMS_TRANSFER", True),
@@ -388,21 +412,16 @@ def test_generic_trainee_stands_for_its_place(nlp, frames, text, head, tail, fir
 def test_a_frame_fixes_the_roles(nlp):
     """With ``frame_fixes_roles``, an entity filling only a frame's tail role is no head of that
     type elsewhere in the sentence, whatever the classifier says."""
-    from pipeline.relations import RelationClassifier
-
-    cfg = {**relation_component_config(load_config("fast")), "frame_fixes_roles": False}
-    comp = RelationClassifier(**cfg)
-    doc = nlp("Ruritania has helped train security forces in Freedonia, along with providing assistance to Sylvania.")
-    rur, fre, syl = _spans(doc, "Ruritania", "Freedonia", "Sylvania")
-    doc.ents = [Span(doc, s.start, s.end, label="STATE") for s in (rur, fre, syl)]
-    pairs = {(c.head.text, c.tail.text): c for c in comp.candidates(doc)}
+    comp = _classifier(frame_fixes_roles=False)
+    doc = _labelled(nlp, "Ruritania has helped train security forces in Freedonia, along with providing assistance "
+                         "to Sylvania.", ("Ruritania", "STATE"), ("Freedonia", "STATE"), ("Sylvania", "STATE"))
+    pairs = _pairs(comp, doc)
     framed, loose = pairs[("Ruritania", "Freedonia")], pairs[("Freedonia", "Sylvania")]
     assert "TRAINING" in framed.frames and "TRAINING" not in loose.frames
     scored = [(framed, {"TRAINING": 0.8, "NONE": 0.2}), (loose, {"TRAINING": 0.7, "NONE": 0.3})]
-    assert {(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)} == {("Ruritania", "Freedonia"),
-                                                                              ("Freedonia", "Sylvania")}
+    assert set(_decided(comp, scored)) == {("Ruritania", "Freedonia"), ("Freedonia", "Sylvania")}
     comp.frame_fixes_roles = True
-    assert [(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)] == [("Ruritania", "Freedonia")]
+    assert _decided(comp, scored) == [("Ruritania", "Freedonia")]
 
 
 @pytest.mark.parametrize("text,head,tail,rtype", [
@@ -457,47 +476,39 @@ def test_the_patient_of_an_agentless_frame_is_no_head(nlp):
     ("... known as the SWG is training Freedonian soldiers", where "training" gets no nsubj) is no
     head of that type: the classifier's reversed guess (Freedonian trains the SWG) is dropped."""
     from pipeline.frames import patient_types, sentence_roles
-    from pipeline.relations import RelationClassifier
 
-    cfg = {**relation_component_config(load_config("fast")), "frame_fixes_roles": True, "agentless_roles": False}
-    comp = RelationClassifier(**cfg)
-    doc = nlp("In a sign of closer ties between the two countries, an elite Ruritanian military unit known as "
-              "the Special Warfare Group (SWG) is training Freedonian soldiers in counternarcotics operations.")
-    swg, fre = _spans(doc, "the Special Warfare Group", "Freedonian")
-    doc.ents = [Span(doc, swg.start, swg.end, label="ORG"), Span(doc, fre.start, fre.end, label="STATE")]
+    comp = _classifier(frame_fixes_roles=True, agentless_roles=False)
+    doc = _labelled(nlp, "In a sign of closer ties between the two countries, an elite Ruritanian military unit known "
+                         "as the Special Warfare Group (SWG) is training Freedonian soldiers in counternarcotics "
+                         "operations.", ("the Special Warfare Group", "ORG"), ("Freedonian", "STATE"))
     swg, fre = doc.ents
     roles = sentence_roles(doc[:], comp.frames)
     assert patient_types(fre, roles, ["TRAINING"]) == {"TRAINING"}
     assert patient_types(swg, roles, ["TRAINING"]) == set()
-    pairs = {(c.head.text, c.tail.text): c for c in comp.candidates(doc)}
+    pairs = _pairs(comp, doc)
     forward, reverse = pairs[("the Special Warfare Group", "Freedonian")], pairs[("Freedonian", "the Special Warfare Group")]
     assert reverse.head_patient == ("TRAINING",) and forward.head_patient == ()
     scored = [(forward, {"TRAINING": 0.55, "NONE": 0.45}), (reverse, {"TRAINING": 0.8, "NONE": 0.2})]
     # one direction per pair and type: without the rule the reversed guess wins the pair
-    assert [(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)] == [("Freedonian", "the Special Warfare Group")]
+    assert _decided(comp, scored) == [("Freedonian", "the Special Warfare Group")]
     comp.agentless_roles = True
-    assert [(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)] == [("the Special Warfare Group", "Freedonian")]
+    assert _decided(comp, scored) == [("the Special Warfare Group", "Freedonian")]
 
 
 def test_a_person_holds_a_state_post_in_one_state(nlp):
     """With ``one_post``, a person whose title frame ties them to one state ("Y, president of
     Sylvania") is no member of another state named in the same sentence."""
-    from pipeline.relations import RelationClassifier
-
-    cfg = {**relation_component_config(load_config("fast")), "one_post": False}
-    comp = RelationClassifier(**cfg)
-    doc = nlp("Unlike fellow leftists Juan Ortega, president of Freedonia, and Pedro Sanz, president of Sylvania, "
-              "the new government will cooperate with Ruritania.")
-    spans = _spans(doc, "Juan Ortega", "Freedonia", "Pedro Sanz", "Sylvania")
-    doc.ents = [Span(doc, s.start, s.end, label=lab) for s, lab in zip(spans, ("PERSON", "STATE", "PERSON", "STATE"))]
-    pairs = {(c.head.text, c.tail.text): c for c in comp.candidates(doc)}
+    comp = _classifier(one_post=False)
+    doc = _labelled(nlp, "Unlike fellow leftists Juan Ortega, president of Freedonia, and Pedro Sanz, president of "
+                         "Sylvania, the new government will cooperate with Ruritania.",
+                    ("Juan Ortega", "PERSON"), ("Freedonia", "STATE"), ("Pedro Sanz", "PERSON"), ("Sylvania", "STATE"))
+    pairs = _pairs(comp, doc)
     own, other = pairs[("Pedro Sanz", "Sylvania")], pairs[("Pedro Sanz", "Freedonia")]
     assert "AFFILIATION" in own.frames and "AFFILIATION" not in other.frames
     scored = [(own, {"AFFILIATION": 0.99, "NONE": 0.01}), (other, {"AFFILIATION": 0.78, "NONE": 0.22})]
-    assert {(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)} == {("Pedro Sanz", "Sylvania"),
-                                                                              ("Pedro Sanz", "Freedonia")}
+    assert set(_decided(comp, scored)) == {("Pedro Sanz", "Sylvania"), ("Pedro Sanz", "Freedonia")}
     comp.one_post = True
-    assert [(c.head.text, c.tail.text) for c, _, _ in comp.decide(scored)] == [("Pedro Sanz", "Sylvania")]
+    assert _decided(comp, scored) == [("Pedro Sanz", "Sylvania")]
 
 
 @pytest.mark.parametrize("text,person,place,expected", [
