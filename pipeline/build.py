@@ -94,6 +94,7 @@ def relation_component_config(cfg: Config) -> dict[str, Any]:
             "frame_fixes_roles": bool(r.get("frame_fixes_roles", False)),
             "agentless_roles": bool(r.get("agentless_roles", False)),
             "one_post": bool(r.get("one_post", False)),
+            "alias_cues": list(r.get("alias_cues", [])),
             "plan_words": list(r.get("plan_words", [])), "modal_cues": list(r.get("modal_cues", [])),
             "frame_floor_types": list(r["frame_floor_types"]) if r.get("frame_floor_types") is not None else None}
 

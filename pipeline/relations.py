@@ -45,8 +45,43 @@ class Candidate:
     head_patient: tuple[str, ...] = ()
 
 
-def candidates(doc: Doc, max_distance: int = 80) -> list[Candidate]:
-    """All schema-admissible ordered pairs within one sentence, at most ``max_distance`` tokens apart."""
+def _acronym_of(short: Span, full: Span) -> bool:
+    """Are ``short``'s capitals an in-order selection of ``full``'s, starting with its first
+    ("AMLO" of "Andrés Manuel López Obrador", "FARC" of "Fuerzas Armadas Revolucionarias")?"""
+    letters = [c for c in short.text if c.isupper()]
+    caps = [c for c in full.text if c.isupper()]
+    if len(letters) < 2 or len(short) != 1 or not caps or letters[0] != caps[0]:
+        return False
+    it = iter(caps)
+    return all(c in it for c in letters)
+
+
+def same_referent(a: Span, b: Span, alias_cues: Sequence[str]) -> bool:
+    """Does the text name one entity twice, the second mention an alias of the first? Either
+    joined by an alias cue ("Alexander Montoya Usuga, alias 'El Flaco'", "the National Command and
+    Control Center, known as the 'Bunker'") or a parenthesis right after the name that spells it
+    out again: its acronym ("Andrés Manuel López Obrador (AMLO)") or a name of the same label
+    ("the Special Reaction Force (Fuerza Especializada de Reaccion)"). "Senator Patrick Leahy
+    (D-Vt.)" is no alias: the party is another entity. Empty ``alias_cues`` turns the rule off."""
+    if not alias_cues:
+        return False
+    if b.start < a.start:
+        a, b = b, a
+    if a.end > b.start:
+        return False
+    doc = a.doc
+    gap = [t for t in doc[a.end:b.start] if not t.is_space]
+    words = " ".join(t.lower_ for t in gap if not (t.is_punct or t.is_quote) and t.lower_ not in ("the", "a", "an"))
+    if words and words in alias_cues:
+        return True
+    if [t.text for t in gap if not t.is_quote] == ["("] and b.end < len(doc) and doc[b.end].text in (")", "-", "–", ","):
+        return a.label_ == b.label_ or _acronym_of(b, a)
+    return False
+
+
+def candidates(doc: Doc, max_distance: int = 80, alias_cues: Sequence[str] = ()) -> list[Candidate]:
+    """All schema-admissible ordered pairs within one sentence, at most ``max_distance`` tokens apart;
+    a name and its alias (``same_referent``) are no pair."""
     out: list[Candidate] = []
     ents = list(doc.ents)
     if not ents:
@@ -60,6 +95,8 @@ def candidates(doc: Doc, max_distance: int = 80) -> list[Candidate]:
                 if h.label_ == t.label_ and h.kb_id_ and h.kb_id_ == t.kb_id_:
                     continue  # the same entity twice: never a relation with itself
                 if max(h.start, t.start) - min(h.end, t.end) > max_distance:
+                    continue
+                if same_referent(h, t, alias_cues):
                     continue
                 types = tuple(allowed_types(h.label_, t.label_))
                 if types:
@@ -302,7 +339,7 @@ class RelationModel:
                     "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
                                       "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
                     "type_negation_cues": {}, "frame_fixes_type": False, "frame_fixes_roles": False,
-                    "agentless_roles": False, "one_post": False, "plan_words": [], "modal_cues": [],
+                    "agentless_roles": False, "one_post": False, "plan_words": [], "modal_cues": [], "alias_cues": [],
                     "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
                                         "value": ["ARMS_TRANSFER", "SECURITY_AID"]}},
 )
@@ -313,11 +350,11 @@ def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[
                    frames: dict[str, dict[str, Any]], frame_floor: float,
                    frame_floor_types: list[str] | None, frame_fixes_type: bool,
                    frame_fixes_roles: bool, agentless_roles: bool, one_post: bool, plan_words: list[str],
-                   modal_cues: list[str]) -> "RelationClassifier":
+                   modal_cues: list[str], alias_cues: list[str]) -> "RelationClassifier":
     return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types,
                               propagate_conjuncts, frames, frame_floor, frame_floor_types, type_negation_cues,
                               frame_fixes_type, frame_fixes_roles, plan_words, modal_cues,
-                              agentless_roles=agentless_roles, one_post=one_post)
+                              agentless_roles=agentless_roles, one_post=one_post, alias_cues=alias_cues)
 
 
 class RelationClassifier:
@@ -331,13 +368,15 @@ class RelationClassifier:
                  type_negation_cues: dict[str, Sequence[str]] | None = None,
                  frame_fixes_type: bool = False, frame_fixes_roles: bool = False,
                  plan_words: Sequence[str] = (), modal_cues: Sequence[str] = (),
-                 agentless_roles: bool = False, one_post: bool = False) -> None:
+                 agentless_roles: bool = False, one_post: bool = False, alias_cues: Sequence[str] = ()) -> None:
         unknown = set(thresholds or {}) - set(RELATION_TYPES)
         if unknown:
             raise ValueError(f"thresholds for unknown relation types: {sorted(unknown)}")
         self.threshold = threshold
         self.thresholds = dict(thresholds or {})
         self.max_distance = max_distance
+        # a name and its alias are one entity, never a pair (same_referent)
+        self.alias_cues = tuple(alias_cues)
         self.triggers = {k: list(v) for k, v in (triggers or {}).items()}
         self.negation_cues = list(negation_cues)
         # cues that negate one type only: "broke off diplomatic relations" ends a recognition,
@@ -377,7 +416,7 @@ class RelationClassifier:
 
     def candidates(self, doc: Doc) -> list[Candidate]:
         """Schema-admissible pairs of ``doc`` with their frame hits (for training and prediction)."""
-        return with_frames(candidates(doc, self.max_distance), self.frames)
+        return with_frames(candidates(doc, self.max_distance, self.alias_cues), self.frames)
 
     def predict(self, docs: Iterable[Doc]) -> list[list[tuple[Candidate, dict[str, float]]]]:
         """Score every candidate of every doc; pure (no Doc mutation)."""

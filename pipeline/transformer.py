@@ -356,13 +356,14 @@ def train_relations(examples: list[tuple[Doc, dict[tuple[SpanKey, SpanKey], str]
     seeded RNG to at most ``none_ratio`` x the positives); save to ``out_dir``."""
     t0, s = time.perf_counter(), transformer_settings(cfg)
     max_distance = int((cfg.get("relations", None) or {}).get("max_distance", 80))
+    alias_cues = list((cfg.get("relations", None) or {}).get("alias_cues", []))
     pos: list[tuple[PairRow, str]] = []
     neg: list[tuple[PairRow, str]] = []
     for doc, gold in examples:
         bad = sorted(set(gold.values()) - set(RELATION_TYPES))
         if bad:
             raise ValueError(f"relation examples use types outside the schema: {bad}")
-        for cand in candidates(doc, max_distance):
+        for cand in candidates(doc, max_distance, alias_cues):
             label = gold.get((span_key(cand.head), span_key(cand.tail)), NONE)
             (neg if label == NONE else pos).append((pair_row(cand), label))
     keep = int(round(float(s["none_ratio"]) * max(1, len(pos))))
@@ -405,7 +406,8 @@ def make_transformer_relations(nlp: Language, name: str, threshold: float, thres
                                frame_fixes_type: bool = False,
                                frame_fixes_roles: bool = False, plan_words: list[str] | None = None,
                                modal_cues: list[str] | None = None,
-                               agentless_roles: bool = False, one_post: bool = False) -> "TransformerRelationClassifier":
+                               agentless_roles: bool = False, one_post: bool = False,
+                               alias_cues: list[str] | None = None) -> "TransformerRelationClassifier":
     return TransformerRelationClassifier(model_path, max_length, batch_size, threshold=threshold, thresholds=thresholds,
                                          max_distance=max_distance, triggers=triggers, negation_cues=negation_cues,
                                          attribute_types=attribute_types, propagate_conjuncts=propagate_conjuncts,
@@ -414,7 +416,7 @@ def make_transformer_relations(nlp: Language, name: str, threshold: float, thres
                                          type_negation_cues=type_negation_cues, frame_fixes_type=frame_fixes_type,
                                          frame_fixes_roles=frame_fixes_roles, plan_words=plan_words or (),
                                          modal_cues=modal_cues or (), agentless_roles=agentless_roles,
-                                         one_post=one_post)
+                                         one_post=one_post, alias_cues=alias_cues or ())
 
 
 class TransformerRelationClassifier(_HFComponent, RelationClassifier):

@@ -11,7 +11,7 @@ from pipeline.entities import EntityMerger
 from pipeline.extract import merge_chunk_records, split_chunks
 from pipeline.normalise import Linker, clean_mention, cluster_kb, normalise_date, resolve_state
 from pipeline.records import ensure_extensions
-from pipeline.relations import RelationClassifier, candidates, parse_quantity
+from pipeline.relations import RelationClassifier, candidates, parse_quantity, same_referent
 from pipeline.textnorm import normalize_text
 
 
@@ -445,6 +445,42 @@ def test_candidates_skip_same_entity(nlp):
     assert candidates(doc) == []
 
 
+CUES = ("alias", "known as", "dubbed")
+
+
+@pytest.mark.parametrize("text,a,label_a,b,label_b,expected", [
+    # the cue joins a name and its alias, quotes and "the" aside
+    ('Ramon Vega, alias "El Gato," ran the route to Panama.', "Ramon Vega", "PERSON", "El Gato", "PERSON", True),
+    ('The Central Command Hub, known as the "Vault," links police in Peru.', "Central Command Hub", "ORG", "Vault",
+     "ORG", True),
+    # a parenthesis spelling the name out: its acronym, or a name of the same label
+    ("Rosa Maria Quintero Paz (RMQP) met the minister.", "Rosa Maria Quintero Paz", "PERSON", "RMQP", "ORG", True),
+    ("The Coastal Guard Unit (Unidad de Guardia Costera) patrols Peru.", "Coastal Guard Unit", "ORG",
+     "Unidad de Guardia Costera", "ORG", True),
+    # another entity in parentheses, and two names that are merely adjacent, are not aliases
+    ("Senator Ana Ruiz (PLN) asked Peru for help.", "Ana Ruiz", "PERSON", "PLN", "ORG", False),
+    ("Ramon Vega, the Gato Cartel's boss, fled.", "Ramon Vega", "PERSON", "Gato Cartel", "ARMED_GROUP", False),
+])
+def test_same_referent(nlp, text, a, label_a, b, label_b, expected):
+    """A name and its alias are one entity; hand-built docs, so no model decides the spans."""
+    doc = _annotated(nlp, text, [(a, 0, label_a, a), (b, 0, label_b, b)])
+    first, second = doc.ents
+    assert same_referent(first, second, CUES) is expected
+    assert same_referent(second, first, CUES) is expected  # order does not matter
+    assert same_referent(first, second, ()) is False  # no cues: the rule is off
+
+
+def test_candidates_skip_aliases(nlp):
+    text = 'Ramon Vega, alias "El Gato," worked for the Gato Cartel.'
+    doc = _annotated(nlp, text, [("Ramon Vega", 0, "PERSON", "Ramon Vega"), ("El Gato", 0, "PERSON", "El Gato"),
+                                 ("Gato Cartel", 0, "ARMED_GROUP", "Gato Cartel")])
+    pairs = {(c.head.text, c.tail.text) for c in candidates(doc, alias_cues=CUES)}
+    assert ("Ramon Vega", "Gato Cartel") in pairs and ("El Gato", "Gato Cartel") in pairs
+    assert not {("Ramon Vega", "El Gato"), ("El Gato", "Ramon Vega")} & pairs
+    # without cues the alias pair is a candidate like any other (PERSON -> PERSON is admissible)
+    assert ("Ramon Vega", "El Gato") in {(c.head.text, c.tail.text) for c in candidates(doc)}
+
+
 class _FixedModel:
     """Stands in for the learned model so decisions can be tested exactly."""
 
@@ -611,3 +647,11 @@ def test_date_attaches_only_to_listed_types(nlp):
     assert aff["date"] is None and arms["date"] == (3, 7, "DATE")
     everything = RelationClassifier(attribute_types={})  # no "date" list: every type is dated
     assert dict(everything.attributes(pairs[("Pedro Gomez", "army")], "AFFILIATION"))["date"] == (3, 7, "DATE")
+
+
+@pytest.mark.parametrize("name", ["fast", "hybrid", "accurate"])
+def test_configs_pass_alias_cues(name):
+    from pipeline.build import load_config, relation_component_config
+    comp_cfg = relation_component_config(load_config(name))
+    assert "alias" in comp_cfg["alias_cues"] and "known as" in comp_cfg["alias_cues"]
+    assert RelationClassifier(**comp_cfg).alias_cues == tuple(comp_cfg["alias_cues"])
