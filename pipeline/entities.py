@@ -26,6 +26,9 @@ from .base import HEADLINES_KEY
 from .normalise import exact_state, government_words, resolve_state, subnational_place
 from .patterns import item_head_words, state_surface_forms
 from .schema import ENTITY_LABELS
+
+# "the First Secretary": an ordinal before a title is part of the post
+ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"})
 from .span_rules import fit_rule_span, headline_fit, join_nicknames, join_state_into_org, located_capital
 
 DEFAULT_BASE_MAP = {"GPE": "STATE", "NORP": "STATE", "ORG": "ORG", "PERSON": "PERSON", "DATE": "DATE",
@@ -239,6 +242,8 @@ class EntityMerger:
             return Span(doc, span.start, span.end, label="ORG")  # "GOH Ministries of Defense"
         if span.label_ == "ORG" and self.person_titles:
             fixed = self._org_before_title(span)
+            if fixed is None:
+                fixed = self._org_ending_in_title(span)
             if fixed is not None:
                 return fixed
         if span.label_ == "ORG" and self.country_names_are_states:
@@ -283,6 +288,33 @@ class EntityMerger:
         code = exact_state(doc[start:end].text)
         if code:
             return Span(doc, start, end, label="STATE", kb_id=code)
+        return Span(doc, span.start, end, label="ORG")
+
+    def _org_ending_in_title(self, span: Span) -> Span | None:
+        """ "the First Secretary", "Salvadoran President", "ETA Terrorist Group Leaders": an ORG guess
+        ending in a person's title names the post, not an organisation (SCHEMA: titles are outside
+        entity spans). What precedes the title is kept as the STATE or ORG it names, a bare ordinal
+        ("First") is dropped, and a span of titles only ("the attorney general", the office) stays.
+        Names with "of" ("Secretariat of National Defense") are organisations whatever they end in.
+        None when the rule does not apply."""
+        doc = span.doc
+        last = span[-1]
+        if not {last.lower_, last.lemma_.lower()} & self.person_titles or last.pos_ not in ("NOUN", "PROPN") \
+                or {last.lower_, last.lemma_.lower()} & self.org_head_nouns \
+                or any(t.lower_ in ("of", "for", "and") for t in span):
+            return None
+        end = span.end
+        while end > span.start and {doc[end - 1].lower_, doc[end - 1].lemma_.lower()} & self.person_titles:
+            end -= 1
+        start = span.start + 1 if doc[span.start].lower_ == "the" and span.start < end else span.start
+        if start >= end:
+            return None
+        rest = doc[start:end]
+        code = exact_state(rest.text)
+        if code:
+            return Span(doc, start, end, label="STATE", kb_id=code)
+        if all(t.like_num or t.lower_ in ORDINALS for t in rest):
+            return Span(doc, span.start, span.start)
         return Span(doc, span.start, end, label="ORG")
 
     def _generic_org_modifier(self, span: Span) -> Span | None:

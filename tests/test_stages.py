@@ -329,6 +329,23 @@ def test_merger_titles_next_to_organisations(nlp):
                                                                 ("Foreign Affairs", "ORG", "")]
 
 
+def test_merger_org_guess_ending_in_a_title(nlp):
+    titles = ["secretary", "president", "leader", "attorney", "general"]
+    doc = _tagged(nlp, "The First Secretary met the Peruvian President and Shining Path leaders.",
+                  [("The", 3, "ORG"), ("Peruvian", 2, "ORG"), ("Shining", 3, "ORG")])
+    EntityMerger(["ner"], country_names_are_states=True, person_titles=titles, org_head_nouns=["ministry"])(doc)
+    # the post is no organisation: an ordinal before the title goes with it, a demonym is the STATE,
+    # the group keeps its name without its members' title
+    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [("Peruvian", "STATE", "PER"),
+                                                                ("Shining Path", "ORG", "")]
+    doc = _tagged(nlp, "The attorney general and the Secretariat of Defense Secretary spoke.",
+                  [("attorney", 2, "ORG"), ("Secretariat", 4, "ORG")])
+    EntityMerger(["ner"], person_titles=titles + ["defense"], org_head_nouns=["ministry"])(doc)
+    # a span of titles only is the office; a name with "of" is an organisation whatever it ends in
+    assert [(e.text, e.label_) for e in doc.ents] == [("attorney general", "ORG"),
+                                                      ("Secretariat of Defense Secretary", "ORG")]
+
+
 def test_merger_items_named_by_an_organisation_noun(nlp):
     doc = _tagged(nlp, "He met GOH Ministries of Defense officials about the rifles.",
                   [("GOH", 4, "SURVEILLANCE"), ("rifles", 1, "WEAPON")])
