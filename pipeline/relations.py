@@ -340,6 +340,7 @@ class RelationModel:
                                       "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
                     "type_negation_cues": {}, "frame_fixes_type": False, "frame_fixes_roles": False,
                     "agentless_roles": False, "one_post": False, "plan_words": [], "modal_cues": [], "alias_cues": [],
+                    "frame_claims_tail": False,
                     "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
                                         "value": ["ARMS_TRANSFER", "SECURITY_AID"]}},
 )
@@ -350,11 +351,12 @@ def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[
                    frames: dict[str, dict[str, Any]], frame_floor: float,
                    frame_floor_types: list[str] | None, frame_fixes_type: bool,
                    frame_fixes_roles: bool, agentless_roles: bool, one_post: bool, plan_words: list[str],
-                   modal_cues: list[str], alias_cues: list[str]) -> "RelationClassifier":
+                   modal_cues: list[str], alias_cues: list[str], frame_claims_tail: bool) -> "RelationClassifier":
     return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types,
                               propagate_conjuncts, frames, frame_floor, frame_floor_types, type_negation_cues,
                               frame_fixes_type, frame_fixes_roles, plan_words, modal_cues,
-                              agentless_roles=agentless_roles, one_post=one_post, alias_cues=alias_cues)
+                              agentless_roles=agentless_roles, one_post=one_post, alias_cues=alias_cues,
+                              frame_claims_tail=frame_claims_tail)
 
 
 class RelationClassifier:
@@ -368,7 +370,8 @@ class RelationClassifier:
                  type_negation_cues: dict[str, Sequence[str]] | None = None,
                  frame_fixes_type: bool = False, frame_fixes_roles: bool = False,
                  plan_words: Sequence[str] = (), modal_cues: Sequence[str] = (),
-                 agentless_roles: bool = False, one_post: bool = False, alias_cues: Sequence[str] = ()) -> None:
+                 agentless_roles: bool = False, one_post: bool = False, alias_cues: Sequence[str] = (),
+                 frame_claims_tail: bool = False) -> None:
         unknown = set(thresholds or {}) - set(RELATION_TYPES)
         if unknown:
             raise ValueError(f"thresholds for unknown relation types: {sorted(unknown)}")
@@ -405,6 +408,8 @@ class RelationClassifier:
         # a person with a title frame to one state is no member of another state in that sentence
         # (_posted_elsewhere)
         self.one_post = one_post
+        # a frame's tail takes no other head of that type outside the frame (_claimed_elsewhere)
+        self.frame_claims_tail = frame_claims_tail
         # SCHEMA: merely planned or possible acts are not relations (frames.hypothetical)
         self.plan_words = frozenset(plan_words)
         self.modal_cues = frozenset(modal_cues)
@@ -439,6 +444,13 @@ class RelationClassifier:
         # only fills its head role is no tail
         as_head = {(h, r) for h, _, r in framed}
         as_tail = {(t, r) for _, t, r in framed}
+        # the heads each frame tail was found with: another head of that type for the same tail must
+        # be one of them, their conjunct or their modifier (_claimed_elsewhere)
+        claimed: dict[tuple[Any, str], list[Span]] = {}
+        if self.frame_claims_tail:
+            for c, _ in scored:
+                for r in c.frames:
+                    claimed.setdefault((span_key(c.tail), r), []).append(c.head)
         # states named by each person's title frames: "X, president of Venezuela" holds that post,
         # not one elsewhere
         posts: dict[Any, list[Span]] = {}
@@ -457,6 +469,9 @@ class RelationClassifier:
                 types = [r for r in types if r in cand.frames or not (
                     ((hk, r) in as_tail and (hk, r) not in as_head) or ((tk, r) in as_head and (tk, r) not in as_tail)
                     or (self.agentless_roles and r in cand.head_patient and (hk, r) not in as_head))]
+            if claimed:
+                types = [r for r in types if r in cand.frames
+                         or not self._claimed_elsewhere(cand, claimed.get((span_key(cand.tail), r), ()))]
             if "AFFILIATION" in types and (self._vetoed(cand, "AFFILIATION") or (
                     self.one_post and "AFFILIATION" not in cand.frames and self._posted_elsewhere(cand, posts))):
                 types.remove("AFFILIATION")
@@ -476,6 +491,21 @@ class RelationClassifier:
         if self.propagate_conjuncts:
             self._propagate(scored, best)
         return sorted(best.values(), key=lambda x: (x[0].head.start, x[0].tail.start, x[1]))
+
+    @staticmethod
+    def _claimed_elsewhere(cand: Candidate, heads: Sequence[Span]) -> bool:
+        """Does a frame give the candidate's tail another head of this type, one the candidate's
+        head is neither part of nor coordinated with? "Chavarria noted that Mexican groups are arming
+        Costa Rican gangs": the frame's agent is Mexico, not the speaker."""
+        if not heads:
+            return False
+        root = cand.head.root
+        for other in heads:
+            o = other.root
+            if o.i == root.i or o in root.conjuncts or root in o.conjuncts \
+                    or o.is_ancestor(root) or root.is_ancestor(o):
+                return False
+        return True
 
     @staticmethod
     def _posted_elsewhere(cand: Candidate, posts: dict[Any, list[Span]]) -> bool:

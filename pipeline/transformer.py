@@ -407,7 +407,8 @@ def make_transformer_relations(nlp: Language, name: str, threshold: float, thres
                                frame_fixes_roles: bool = False, plan_words: list[str] | None = None,
                                modal_cues: list[str] | None = None,
                                agentless_roles: bool = False, one_post: bool = False,
-                               alias_cues: list[str] | None = None) -> "TransformerRelationClassifier":
+                               alias_cues: list[str] | None = None,
+                               frame_claims_tail: bool = False) -> "TransformerRelationClassifier":
     return TransformerRelationClassifier(model_path, max_length, batch_size, threshold=threshold, thresholds=thresholds,
                                          max_distance=max_distance, triggers=triggers, negation_cues=negation_cues,
                                          attribute_types=attribute_types, propagate_conjuncts=propagate_conjuncts,
@@ -416,7 +417,8 @@ def make_transformer_relations(nlp: Language, name: str, threshold: float, thres
                                          type_negation_cues=type_negation_cues, frame_fixes_type=frame_fixes_type,
                                          frame_fixes_roles=frame_fixes_roles, plan_words=plan_words or (),
                                          modal_cues=modal_cues or (), agentless_roles=agentless_roles,
-                                         one_post=one_post, alias_cues=alias_cues or ())
+                                         one_post=one_post, alias_cues=alias_cues or (),
+                                         frame_claims_tail=frame_claims_tail)
 
 
 class TransformerRelationClassifier(_HFComponent, RelationClassifier):

@@ -539,3 +539,27 @@ def test_a_destination_is_no_membership(nlp, frames, text, person, place, expect
 ])
 def test_aid_in_a_recipients_efforts(nlp, frames, text, head, tail, rtype, fires):
     test_frame(nlp, frames, text, head, tail, rtype, fires)
+
+
+def test_a_frame_tail_takes_no_other_head(nlp):
+    """With ``frame_claims_tail``, the tail of a frame ("Freedonian groups are arming Sylvanian gangs")
+    is no tail of that type for a head outside the frame (the speaker), while the frame's own pair,
+    and heads coordinated with or modifying its head, keep it."""
+    comp = _classifier(frame_claims_tail=False)
+    doc = _labelled(nlp, "Pedro Sanz has noted that Freedonian groups are arming Sylvanian gangs with rifles.",
+                    ("Pedro Sanz", "PERSON"), ("Freedonian", "STATE"), ("Sylvanian", "STATE"))
+    pairs = _pairs(comp, doc)
+    framed, speaker = pairs[("Freedonian", "Sylvanian")], pairs[("Pedro Sanz", "Sylvanian")]
+    assert "ARMS_TRANSFER" in framed.frames and "ARMS_TRANSFER" not in speaker.frames
+    scored = [(framed, {"ARMS_TRANSFER": 0.94, "NONE": 0.06}), (speaker, {"ARMS_TRANSFER": 0.74, "NONE": 0.26})]
+    assert set(_decided(comp, scored)) == {("Freedonian", "Sylvanian"), ("Pedro Sanz", "Sylvanian")}
+    comp.frame_claims_tail = True
+    assert _decided(comp, scored) == [("Freedonian", "Sylvanian")]
+    # the state modifying the frame's agent is no outsider: it keeps its (classifier) decision
+    doc = _labelled(nlp, "Ruritanian firm Acme sold rifles to Sylvania.",
+                    ("Ruritanian", "STATE"), ("Acme", "COMPANY"), ("rifles", "WEAPON"), ("Sylvania", "STATE"))
+    pairs = _pairs(comp, doc)
+    assert "ARMS_TRANSFER" in pairs[("Acme", "Sylvania")].frames
+    assert "ARMS_TRANSFER" not in pairs[("Ruritanian", "Sylvania")].frames
+    scored = [(pairs[(h, "Sylvania")], {"ARMS_TRANSFER": 0.9, "NONE": 0.1}) for h in ("Acme", "Ruritanian")]
+    assert set(_decided(comp, scored)) == {("Acme", "Sylvania"), ("Ruritanian", "Sylvania")}
