@@ -96,6 +96,7 @@ def relation_component_config(cfg: Config) -> dict[str, Any]:
             "one_post": bool(r.get("one_post", False)),
             "alias_cues": list(r.get("alias_cues", [])),
             "frame_claims_tail": bool(r.get("frame_claims_tail", False)),
+            "source_preps": list(r.get("source_preps", [])),
             "plan_words": list(r.get("plan_words", [])), "modal_cues": list(r.get("modal_cues", [])),
             "frame_floor_types": list(r["frame_floor_types"]) if r.get("frame_floor_types") is not None else None}
 

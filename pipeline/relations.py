@@ -79,6 +79,21 @@ def same_referent(a: Span, b: Span, alias_cues: Sequence[str]) -> bool:
     return False
 
 
+def source_phrase(span: Span, source_preps: Sequence[str]) -> int | None:
+    """The token index of the attribution phrase ("according to") whose object contains ``span``,
+    or None. A cited source reports the facts of its sentence and takes no part in them; only what
+    the phrase itself says ("according to PRI President Enrique Ochoa Reza") is about it."""
+    if not source_preps:
+        return None
+    tok = span.root
+    while tok.head.i != tok.i:
+        head = tok.head
+        if tok.dep_ == "pobj" and head.head.i != head.i and f"{head.head.lower_} {head.lower_}" in source_preps:
+            return head.head.i
+        tok = head
+    return None
+
+
 def candidates(doc: Doc, max_distance: int = 80, alias_cues: Sequence[str] = ()) -> list[Candidate]:
     """All schema-admissible ordered pairs within one sentence, at most ``max_distance`` tokens apart;
     a name and its alias (``same_referent``) are no pair."""
@@ -340,7 +355,7 @@ class RelationModel:
                                       "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
                     "type_negation_cues": {}, "frame_fixes_type": False, "frame_fixes_roles": False,
                     "agentless_roles": False, "one_post": False, "plan_words": [], "modal_cues": [], "alias_cues": [],
-                    "frame_claims_tail": False,
+                    "frame_claims_tail": False, "source_preps": [],
                     "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
                                         "value": ["ARMS_TRANSFER", "SECURITY_AID"]}},
 )
@@ -351,12 +366,13 @@ def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[
                    frames: dict[str, dict[str, Any]], frame_floor: float,
                    frame_floor_types: list[str] | None, frame_fixes_type: bool,
                    frame_fixes_roles: bool, agentless_roles: bool, one_post: bool, plan_words: list[str],
-                   modal_cues: list[str], alias_cues: list[str], frame_claims_tail: bool) -> "RelationClassifier":
+                   modal_cues: list[str], alias_cues: list[str], frame_claims_tail: bool,
+                   source_preps: list[str]) -> "RelationClassifier":
     return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types,
                               propagate_conjuncts, frames, frame_floor, frame_floor_types, type_negation_cues,
                               frame_fixes_type, frame_fixes_roles, plan_words, modal_cues,
                               agentless_roles=agentless_roles, one_post=one_post, alias_cues=alias_cues,
-                              frame_claims_tail=frame_claims_tail)
+                              frame_claims_tail=frame_claims_tail, source_preps=source_preps)
 
 
 class RelationClassifier:
@@ -371,7 +387,7 @@ class RelationClassifier:
                  frame_fixes_type: bool = False, frame_fixes_roles: bool = False,
                  plan_words: Sequence[str] = (), modal_cues: Sequence[str] = (),
                  agentless_roles: bool = False, one_post: bool = False, alias_cues: Sequence[str] = (),
-                 frame_claims_tail: bool = False) -> None:
+                 frame_claims_tail: bool = False, source_preps: Sequence[str] = ()) -> None:
         unknown = set(thresholds or {}) - set(RELATION_TYPES)
         if unknown:
             raise ValueError(f"thresholds for unknown relation types: {sorted(unknown)}")
@@ -380,6 +396,8 @@ class RelationClassifier:
         self.max_distance = max_distance
         # a name and its alias are one entity, never a pair (same_referent)
         self.alias_cues = tuple(alias_cues)
+        # a cited source ("according to X") is no party to its sentence's relations (source_phrase)
+        self.source_preps = tuple(source_preps)
         self.triggers = {k: list(v) for k, v in (triggers or {}).items()}
         self.negation_cues = list(negation_cues)
         # cues that negate one type only: "broke off diplomatic relations" ends a recognition,
@@ -459,6 +477,9 @@ class RelationClassifier:
                 if "AFFILIATION" in c.frames and c.tail.label_ == "STATE":
                     posts.setdefault(span_key(c.head), []).append(c.tail)
         for cand, probs in scored:
+            if self.source_preps and source_phrase(cand.head, self.source_preps) != \
+                    source_phrase(cand.tail, self.source_preps):
+                continue  # a cited source and an entity outside its phrase
             floored = [r for r in cand.frames if self.floor_types is None or r in self.floor_types]
             if self.frame_floor > 0 and floored:
                 probs = {**probs, **{r: max(probs.get(r, 0.0), self.frame_floor) for r in floored}}

@@ -408,7 +408,8 @@ def make_transformer_relations(nlp: Language, name: str, threshold: float, thres
                                modal_cues: list[str] | None = None,
                                agentless_roles: bool = False, one_post: bool = False,
                                alias_cues: list[str] | None = None,
-                               frame_claims_tail: bool = False) -> "TransformerRelationClassifier":
+                               frame_claims_tail: bool = False,
+                               source_preps: list[str] | None = None) -> "TransformerRelationClassifier":
     return TransformerRelationClassifier(model_path, max_length, batch_size, threshold=threshold, thresholds=thresholds,
                                          max_distance=max_distance, triggers=triggers, negation_cues=negation_cues,
                                          attribute_types=attribute_types, propagate_conjuncts=propagate_conjuncts,
@@ -418,7 +419,7 @@ def make_transformer_relations(nlp: Language, name: str, threshold: float, thres
                                          frame_fixes_roles=frame_fixes_roles, plan_words=plan_words or (),
                                          modal_cues=modal_cues or (), agentless_roles=agentless_roles,
                                          one_post=one_post, alias_cues=alias_cues or (),
-                                         frame_claims_tail=frame_claims_tail)
+                                         frame_claims_tail=frame_claims_tail, source_preps=source_preps or ())
 
 
 class TransformerRelationClassifier(_HFComponent, RelationClassifier):

@@ -563,3 +563,25 @@ def test_a_frame_tail_takes_no_other_head(nlp):
     assert "ARMS_TRANSFER" not in pairs[("Ruritanian", "Sylvania")].frames
     scored = [(pairs[(h, "Sylvania")], {"ARMS_TRANSFER": 0.9, "NONE": 0.1}) for h in ("Acme", "Ruritanian")]
     assert set(_decided(comp, scored)) == {("Acme", "Sylvania"), ("Ruritanian", "Sylvania")}
+
+
+def test_a_cited_source_takes_no_part(nlp):
+    """With ``source_preps``, an entity inside "according to X" is no argument of a relation with an
+    entity outside that phrase; a pair inside the phrase ("according to Acme President Juan Ortega")
+    is untouched."""
+    from pipeline.relations import source_phrase
+
+    comp = _classifier(source_preps=[], frame_claims_tail=False)
+    doc = _labelled(nlp, "Ruritania sold rifles to Sylvania, according to Acme President Juan Ortega.",
+                    ("Ruritania", "STATE"), ("rifles", "WEAPON"), ("Sylvania", "STATE"), ("Acme", "COMPANY"),
+                    ("Juan Ortega", "PERSON"))
+    ents = {e.text: e for e in doc.ents}
+    acme, ortega, sylvania = ents["Acme"], ents["Juan Ortega"], ents["Sylvania"]
+    assert source_phrase(acme, ["according to"]) == source_phrase(ortega, ["according to"]) is not None
+    assert source_phrase(sylvania, ["according to"]) is None and source_phrase(acme, []) is None
+    pairs = _pairs(comp, doc)
+    scored = [(pairs[p], {"ARMS_TRANSFER": 0.9, "AFFILIATION": 0.9, "NONE": 0.1})
+              for p in (("Ruritania", "Sylvania"), ("Acme", "Sylvania"), ("Juan Ortega", "Acme"))]
+    assert len(_decided(comp, scored)) == 3
+    comp.source_preps = ("according to",)
+    assert set(_decided(comp, scored)) == {("Ruritania", "Sylvania"), ("Juan Ortega", "Acme")}
