@@ -440,6 +440,10 @@ def test_inherited_agents(nlp, frames, text, head, tail, rtype):
     ("The Freedonian government announced plans to purchase rifles from Ruritania.", "Ruritania", "Freedonian", True),
     ("Ruritania may have sold rifles to Freedonia.", "Ruritania", "Freedonia", True),
     ("Ruritania sold rifles to Freedonia.", "Ruritania", "Freedonia", False),
+    # an attempt is not the act (GUIDELINES: attempted events are not annotated)
+    ("The Sylvanian rebels tried to obtain a loan from Ruritania to buy missiles.", "Ruritania",
+     "The Sylvanian rebels", True),
+    ("Freedonia attempted to buy rifles from Ruritania.", "Ruritania", "Freedonia", True),
     # a future act is stated, not proposed
     ("Ruritania will train the Freedonian police.", "Ruritania", "the Freedonian police", False),
 ])
