@@ -238,14 +238,12 @@ def test_rival_frames_and_floor_types(nlp):
 
 def test_a_frame_fixes_the_direction(nlp):
     """The reverse of a frame hit is never that relation, whatever the classifier says."""
-    from pipeline.relations import RelationClassifier
-
-    comp = RelationClassifier(**relation_component_config(load_config("fast")))
+    comp = _classifier()
     doc = nlp("The Hidalgo government ordered rifles through SEDENA.")
     hid, rifles, sedena = _spans(doc, "The Hidalgo government", "rifles", "SEDENA")
     doc.ents = [Span(doc, hid.start, hid.end, label="ORG"), Span(doc, rifles.start, rifles.end, label="WEAPON"),
                 Span(doc, sedena.start, sedena.end, label="ORG")]
-    pairs = {(c.head.text, c.tail.text): c for c in comp.candidates(doc)}
+    pairs = _pairs(comp, doc)
     forward = pairs[("SEDENA", "The Hidalgo government")]
     backward = pairs[("The Hidalgo government", "SEDENA")]
     assert "ARMS_TRANSFER" in forward.frames and "ARMS_TRANSFER" not in backward.frames
@@ -257,10 +255,7 @@ def test_a_frame_fixes_the_direction(nlp):
 def test_a_frame_fixes_the_type(nlp):
     """With ``frame_fixes_type``, a pair filling a floored frame takes the frame's type even when the
     classifier prefers another one."""
-    from pipeline.relations import RelationClassifier
-
-    cfg = {**relation_component_config(load_config("fast")), "frame_fixes_type": False}
-    comp = RelationClassifier(**cfg)
+    comp = _classifier(frame_fixes_type=False)
     doc = nlp("Ruritania provided $1 billion in aid to Freedonia.")
     rur, money, fre = _spans(doc, "Ruritania", "$1 billion", "Freedonia")
     doc.ents = [Span(doc, rur.start, rur.end, label="STATE"), Span(doc, money.start, money.end, label="MONEY"),
@@ -316,14 +311,12 @@ def test_acted_upon(nlp, frames, text, person, org, expected):
 def test_affiliation_vetoes_and_conjunct_rivals(nlp):
     """decide() drops AFFILIATION for a cited source, and conjunct propagation stops at a conjunct
     whose own title frame names another organisation."""
-    from pipeline.relations import RelationClassifier
-
-    comp = RelationClassifier(**relation_component_config(load_config("fast")))
+    comp = _classifier()
     doc = nlp("According to El Diario, Pedro Gomez, president of Freedonia, and Juan Diaz, president of Ruritania, met.")
     names = ("El Diario", "Pedro Gomez", "Freedonia", "Juan Diaz", "Ruritania")
     labels = ("ORG", "PERSON", "STATE", "PERSON", "STATE")
     doc.ents = [Span(doc, s.start, s.end, label=lab) for s, lab in zip(_spans(doc, *names), labels)]
-    pairs = {(c.head.text, c.tail.text): c for c in comp.candidates(doc)}
+    pairs = _pairs(comp, doc)
     scored = [(pairs[("Pedro Gomez", "Freedonia")], {"AFFILIATION": 0.9, "NONE": 0.1}),
               (pairs[("Juan Diaz", "Ruritania")], {"AFFILIATION": 0.9, "NONE": 0.1}),
               (pairs[("Pedro Gomez", "El Diario")], {"AFFILIATION": 0.9, "NONE": 0.1}),
@@ -352,14 +345,12 @@ def test_nationality_only(nlp, frames, text, state, person, expected):
 
 def test_propagated_affiliation_keeps_the_vetoes(nlp, monkeypatch):
     """A conjunct reached by propagation passes the same AFFILIATION vetoes as a scored pair."""
-    from pipeline.relations import RelationClassifier
-
-    comp = RelationClassifier(**relation_component_config(load_config("fast")))
+    comp = _classifier()
     doc = nlp("Pedro Gomez and Juan Diaz joined the Freedonian police.")
     names = ("Pedro Gomez", "Juan Diaz", "the Freedonian police")
     labels = ("PERSON", "PERSON", "ORG")
     doc.ents = [Span(doc, s.start, s.end, label=lab) for s, lab in zip(_spans(doc, *names), labels)]
-    pairs = {(c.head.text, c.tail.text): c for c in comp.candidates(doc)}
+    pairs = _pairs(comp, doc)
     scored = [(c, {"AFFILIATION": 0.9 if k == ("Pedro Gomez", "the Freedonian police") else 0.1, "NONE": 0.1})
               for k, c in pairs.items()]
 
