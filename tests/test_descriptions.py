@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import spacy
-from spacy.tokens import Span
 
 from pipeline.build import load_config
 from pipeline.descriptions import GroupDescriptions

@@ -564,7 +564,7 @@ def test_a_cited_source_takes_no_part(nlp):
     """With ``source_preps``, an entity inside "according to X" is no argument of a relation with an
     entity outside that phrase; a pair inside the phrase ("according to Acme President Juan Ortega")
     is untouched."""
-    from pipeline.relations import source_phrase
+    from pipeline.candidates import source_phrase
 
     comp = _classifier(source_preps=[], frame_claims_tail=False)
     doc = _labelled(nlp, "Ruritania sold rifles to Sylvania, according to Acme President Juan Ortega.",

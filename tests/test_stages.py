@@ -11,7 +11,8 @@ from pipeline.entities import EntityMerger
 from pipeline.extract import merge_chunk_records, split_chunks
 from pipeline.normalise import Linker, clean_mention, cluster_kb, normalise_date, resolve_state
 from pipeline.records import ensure_extensions
-from pipeline.relations import RelationClassifier, candidates, parse_quantity, same_referent
+from pipeline.candidates import same_referent
+from pipeline.relations import RelationClassifier, candidates, parse_quantity
 from pipeline.textnorm import normalize_text
 
 
