@@ -26,10 +26,10 @@ from .base import HEADLINES_KEY
 from .normalise import exact_state, government_words, resolve_state, subnational_place
 from .patterns import item_head_words, state_surface_forms
 from .schema import ENTITY_LABELS
+from .span_rules import fit_rule_span, headline_fit, join_nicknames, join_state_into_org, located_capital
 
 # "the First Secretary": an ordinal before a title is part of the post
 ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"})
-from .span_rules import fit_rule_span, headline_fit, join_nicknames, join_state_into_org, located_capital
 
 DEFAULT_BASE_MAP = {"GPE": "STATE", "NORP": "STATE", "ORG": "ORG", "PERSON": "PERSON", "DATE": "DATE",
                     "MONEY": "MONEY", "LOC": "LOC", "FAC": "LOC"}
@@ -299,12 +299,16 @@ class EntityMerger:
         None when the rule does not apply."""
         doc = span.doc
         last = span[-1]
-        if not {last.lower_, last.lemma_.lower()} & self.person_titles or last.pos_ not in ("NOUN", "PROPN") \
+
+        def titled(tok: Token) -> bool:  # "Leaders" counts by its lemma
+            return bool({tok.lower_, tok.lemma_.lower()} & self.person_titles)
+
+        if not titled(last) or last.pos_ not in ("NOUN", "PROPN") \
                 or {last.lower_, last.lemma_.lower()} & self.org_head_nouns \
                 or any(t.lower_ in ("of", "for", "and") for t in span):
             return None
         end = span.end
-        while end > span.start and {doc[end - 1].lower_, doc[end - 1].lemma_.lower()} & self.person_titles:
+        while end > span.start and titled(doc[end - 1]):
             end -= 1
         start = span.start + 1 if doc[span.start].lower_ == "the" and span.start < end else span.start
         if start >= end:

@@ -388,9 +388,15 @@ class RelationClassifier:
             for c, _ in scored:
                 if "AFFILIATION" in c.frames and c.tail.label_ == "STATE":
                     posts.setdefault(span_key(c.head), []).append(c.tail)
+        # the "according to" phrase holding each entity (None: outside any); computed once per entity
+        cited: dict[Any, int | None] = {}
+        if self.source_preps:
+            for c, _ in scored:
+                for span in (c.head, c.tail):
+                    if span_key(span) not in cited:
+                        cited[span_key(span)] = source_phrase(span, self.source_preps)
         for cand, probs in scored:
-            if self.source_preps and source_phrase(cand.head, self.source_preps) != \
-                    source_phrase(cand.tail, self.source_preps):
+            if cited and cited[span_key(cand.head)] != cited[span_key(cand.tail)]:
                 continue  # a cited source and an entity outside its phrase
             floored = [r for r in cand.frames if self.floor_types is None or r in self.floor_types]
             if self.frame_floor > 0 and floored:
