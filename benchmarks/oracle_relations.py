@@ -27,9 +27,11 @@ from pipeline.train import parse_gold, train_relation_model
 
 
 def _predict(train_parsed: list, test_parsed: list, test_recs: list[dict[str, Any]], cfg: Any,
-             seed: int) -> list[dict[str, Any]]:
+             seed: int, n_source: int = 0) -> list[dict[str, Any]]:
+    """Train on ``train_parsed`` (its last ``n_source`` documents are the other domain), predict."""
+    flags = [False] * (len(train_parsed) - n_source) + [True] * n_source
     with tempfile.TemporaryDirectory() as tmp:
-        train_relation_model(train_parsed, cfg, Path(tmp) / "rel", seed)
+        train_relation_model(train_parsed, cfg, Path(tmp) / "rel", seed, source=flags)
         comp = RelationClassifier(**relation_component_config(cfg)).from_disk(Path(tmp) / "rel")
     out = []
     for (doc, _), rec in zip(test_parsed, test_recs):
@@ -44,7 +46,8 @@ def main() -> None:
     ap.add_argument("--config", default="fast")
     ap.add_argument("--annotations", nargs="+", default=["annotations/gold"])
     ap.add_argument("--test", nargs="*", default=None)
-    ap.add_argument("--extra-train", nargs="*", default=[], help="added to every training set, never scored")
+    ap.add_argument("--extra-train", nargs="*", default=[],
+                    help="added to every training set, never scored; the other domain for relations.domain_adaptation")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=JSON")
     ap.add_argument("--json", action="store_true", help="print the whole relation score dict")
@@ -60,13 +63,13 @@ def main() -> None:
     extra = parse_gold(load_gold(args.extra_train), cfg) if args.extra_train else []
     if args.test:
         test_recs = load_gold(args.test)
-        preds = _predict(parsed + extra, parse_gold(test_recs, cfg), test_recs, cfg, args.seed)
+        preds = _predict(parsed + extra, parse_gold(test_recs, cfg), test_recs, cfg, args.seed, len(extra))
         gold = test_recs
     else:
         preds = []
         for k in range(len(recs)):
             train_k = [p for i, p in enumerate(parsed) if i != k] + extra
-            preds += _predict(train_k, [parsed[k]], [recs[k]], cfg, args.seed)
+            preds += _predict(train_k, [parsed[k]], [recs[k]], cfg, args.seed, len(extra))
         gold = recs
     if args.dump:
         from pipeline.records import write_jsonl

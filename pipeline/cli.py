@@ -66,6 +66,9 @@ def train(
     texts: Optional[Path] = typer.Option(None, "--texts", help=TEXTS_HELP),
     entity_only: List[Path] = typer.Option([], "--entity-only",
                                            help="Annotation files that train the entity stages only."),
+    extra_train: List[Path] = typer.Option(
+        [], "--extra-train", help="Annotation files of another domain: they train every stage, and the relation "
+                                  "classifier keeps them apart (relations.domain_adaptation)."),
 ) -> None:
     """Retrain every trainable stage from the annotation files."""
     from .annotations import load_annotations
@@ -73,8 +76,14 @@ def train(
 
     records = load_annotations(annotations, texts)
     ent_only = load_annotations(entity_only, texts) if entity_only else []
-    meta = do_train(records, config, output, seed=seed, progress=lambda m: _err(m), entity_only=ent_only)
+    other = load_annotations(extra_train, texts) if extra_train else []
+    clash = {r["id"] for r in records} & {r["id"] for r in other}
+    if clash:
+        raise typer.BadParameter(f"documents both in --annotations and --extra-train: {sorted(clash)[:5]}")
+    meta = do_train(records + other, config, output, seed=seed, progress=lambda m: _err(m), entity_only=ent_only,
+                    source_ids={r["id"] for r in other})
     extra = f" (+{len(ent_only)} for the entity stages only)" if ent_only else ""
+    extra += f" (+{len(other)} of another domain)" if other else ""
     _err(f"trained {meta['model_id']} on {len(records)} document(s){extra} in {meta['train_seconds']} s -> {output}")
 
 

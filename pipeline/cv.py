@@ -42,6 +42,8 @@ def cross_validate(records: Sequence[dict[str, Any]], config: str | Path, seed: 
         raise ValueError(f"extra training documents also in the evaluated set: {sorted(clash)[:5]}")
     parsed = parse_gold(records, cfg) if trainable else None
     extra_parsed = parse_gold(list(extra_train), cfg) if trainable and extra_train else []
+    # extra documents are another domain than the evaluated set (relations.domain_adaptation)
+    extra_ids = {r["id"] for r in extra_train}
     predictions: list[dict[str, Any]] = []
     folds = []
     t_all = time.perf_counter()
@@ -54,7 +56,7 @@ def cross_validate(records: Sequence[dict[str, Any]], config: str | Path, seed: 
                 train_parsed = [p for r, p in zip(records, parsed or []) if r["id"] != held["id"]] + extra_parsed
                 fold_dir = Path(tmp) / f"fold{k}"
                 train(train_recs, config, fold_dir, seed=seed, parsed=train_parsed,
-                      entity_only=list(extra_train_entities))
+                      entity_only=list(extra_train_entities), source_ids=extra_ids)
                 extractor = Extractor.from_model(fold_dir)
             else:
                 extractor = Extractor.from_config(config)

@@ -15,7 +15,7 @@ import shutil
 import time
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Collection, Sequence
 
 import spacy
 from spacy.language import Language
@@ -26,7 +26,7 @@ from thinc.api import Config
 from . import __version__
 from .build import add_base_stages, load_base, load_config, relation_component_config, resolve_config_path
 from .records import SpanKey, ensure_extensions
-from .relations import NONE, RelationClassifier, RelationModel
+from .relations import NONE, SOURCE_DOMAIN, TARGET_DOMAIN, RelationClassifier, RelationModel, augment
 from .schema import ENTITY_LABELS
 from .textnorm import normalize_text
 
@@ -140,15 +140,26 @@ def parse_gold(records: Sequence[dict[str, Any]], cfg: Config, nlp: Language | N
 
 
 def train_relation_model(examples: Sequence[tuple[Doc, dict[tuple[SpanKey, SpanKey], str]]], cfg: Config,
-                         out_dir: Path, seed: int) -> dict[str, Any]:
-    """Fit the scikit-learn relation classifier on candidates over gold entities."""
+                         out_dir: Path, seed: int, source: Sequence[bool] | None = None) -> dict[str, Any]:
+    """Fit the scikit-learn relation classifier on candidates over gold entities.
+
+    ``source`` flags the examples from another domain than the one the model is for. With
+    ``relations.domain_adaptation`` and at least one flagged example, features are augmented
+    per domain (:func:`augment`) and the model predicts as the target domain; otherwise every
+    example is trained alike.
+    """
     rcfg = cfg["relations"]
     comp = RelationClassifier(**relation_component_config(cfg))
+    flags = list(source) if source is not None else [False] * len(examples)
+    if len(flags) != len(examples):
+        raise ValueError(f"{len(flags)} domain flags for {len(examples)} relation training documents")
+    adapted = bool(rcfg.get("domain_adaptation", False)) and any(flags)
     X, y = [], []
     per_doc: list[tuple[list, list[dict[str, float]], list[str], dict]] = []
     covered = total = 0
     t0 = time.perf_counter()
-    for doc, gold in examples:
+    for (doc, gold), from_source in zip(examples, flags):
+        domain = SOURCE_DOMAIN if from_source else TARGET_DOMAIN
         seen = set()
         dc, dX, dy = [], [], []
         for cand in comp.candidates(doc):
@@ -160,6 +171,8 @@ def train_relation_model(examples: Sequence[tuple[Doc, dict[tuple[SpanKey, SpanK
             if label != NONE:
                 seen.add(key)
             feats = comp.features(cand)
+            if adapted:
+                feats = augment(feats, domain)
             X.append(feats)
             y.append(label)
             dc.append(cand)
@@ -174,11 +187,13 @@ def train_relation_model(examples: Sequence[tuple[Doc, dict[tuple[SpanKey, SpanK
         comp.threshold = tuned["threshold"]
     model = RelationModel(C=float(rcfg["C"]), class_weight=rcfg.get("class_weight") or None, seed=seed,
                           strategy=rcfg.get("strategy", "multiclass")).fit(X, y)
+    model.domain_adapted = adapted
     comp.model = model
     comp.to_disk(out_dir)
     return {"train_seconds": round(time.perf_counter() - t0, 1), "n_candidates": len(X),
             "threshold": comp.threshold, "threshold_tuning": tuned,
             "n_positive": sum(1 for v in y if v != NONE), "gold_relations": total,
+            "domain_adapted": adapted, "source_domain_documents": sum(flags),
             "candidate_recall_on_training_data": round(covered / total, 4) if total else None}
 
 
@@ -228,12 +243,14 @@ def data_fingerprint(records: Sequence[dict[str, Any]], cfg_text: str, seed: int
 
 def train(records: Sequence[dict[str, Any]], config: str | Path, output: Path, seed: int | None = None,
           progress: Progress = _quiet, parsed: Sequence[tuple[Doc, dict]] | None = None,
-          entity_only: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+          entity_only: Sequence[dict[str, Any]] = (), source_ids: Collection[str] = ()) -> dict[str, Any]:
     """Train every trainable stage of ``config`` on ``records`` into ``output``; returns meta.
 
     ``entity_only`` documents train the entity stages only (e.g. annotated text from another
     domain, good for names but with relations said differently); ``parsed`` are ``records``
-    already parsed for the relation stage.
+    already parsed for the relation stage. ``source_ids`` names the ``records`` that come from
+    another domain than the model is for: they train every stage, and with
+    ``relations.domain_adaptation`` the relation classifier keeps their habits apart (augment).
     """
     if not records:
         raise ValueError("no annotation records to train on")
@@ -247,13 +264,17 @@ def train(records: Sequence[dict[str, Any]], config: str | Path, output: Path, s
     cfg_text = cfg_path.read_text(encoding="utf-8")
     (output / "config.cfg").write_text(cfg_text, encoding="utf-8")
     # which documents trained the entity stages only is part of what was trained
-    fingerprint = data_fingerprint(list(records) + list(entity_only), cfg_text + "\nentity_only=" +
-                                   ",".join(sorted(r["id"] for r in entity_only)), seed)
+    split = "\nentity_only=" + ",".join(sorted(r["id"] for r in entity_only))
+    sources = sorted(r["id"] for r in records if r["id"] in source_ids)
+    if sources:
+        split += "\nsource_domain=" + ",".join(sources)
+    fingerprint = data_fingerprint(list(records) + list(entity_only), cfg_text + split, seed)
     meta: dict[str, Any] = {"model_id": f"secrel-{cfg['secrel']['name']}-{fingerprint}",
                             "config": cfg["secrel"]["name"], "seed": seed, "secrel_version": __version__,
                             "spacy_version": spacy.__version__, "base": cfg["secrel"]["base"],
                             "trained_on": sorted(r["id"] for r in records),
                             "entity_only": sorted(r["id"] for r in entity_only),
+                            "source_domain": sources,
                             "n_entities": sum(len(r["entities"]) for r in records),
                             "n_relations": sum(len(r["relations"]) for r in records)}
     t0 = time.perf_counter()
@@ -273,7 +294,8 @@ def train(records: Sequence[dict[str, Any]], config: str | Path, output: Path, s
         rel_examples = list(parsed) if parsed is not None else parse_gold(records, cfg)
         if "relations" in stages:
             progress("training relation classifier")
-            meta["relations"] = train_relation_model(rel_examples, cfg, output / "relations", seed)
+            meta["relations"] = train_relation_model(rel_examples, cfg, output / "relations", seed,
+                                                     source=[r["id"] in source_ids for r in records])
         if "transformer_relations" in stages:
             from .transformer import train_relations
 

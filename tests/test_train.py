@@ -98,3 +98,61 @@ def test_entity_only_documents_train_the_ner_but_not_the_relations(tmp_path: Pat
     n = lambda r: len(chunk_examples(r, int(cfg["ner"]["max_chunk_chars"]), int(cfg["normalize"]["heading_max_chars"])))  # noqa: E731
     assert len(seen["ner"]) == n(main[0]) + n(other[0])
     assert len(seen["rel"]) == 1  # the relation stage saw the main document only
+
+
+def test_augment_adds_one_domain_tagged_copy_of_each_feature():
+    from pipeline.relations import augment
+
+    f = {"frame=TRAINING": 1.0, "dist=2": 1.0}
+    assert augment(f, "src") == {"frame=TRAINING": 1.0, "dist=2": 1.0, "src|frame=TRAINING": 1.0, "src|dist=2": 1.0}
+    assert f == {"frame=TRAINING": 1.0, "dist=2": 1.0}  # the input is not mutated
+
+
+def test_domain_adaptation_needs_a_source_document_and_survives_save_and_load(tmp_path: Path, gold_records):
+    from pipeline.build import relation_component_config
+    from pipeline.relations import RelationClassifier, RelationModel
+
+    cfg = load_config("fast")
+    assert cfg["relations"]["domain_adaptation"] is True
+    parsed = parse_gold(gold_records[:3], cfg)
+    plain = train_relation_model(parsed, cfg, tmp_path / "plain", seed=0)
+    same = train_relation_model(parsed, cfg, tmp_path / "same", seed=0, source=[False, False, False])
+    adapted = train_relation_model(parsed, cfg, tmp_path / "adapted", seed=0, source=[False, False, True])
+    assert not plain["domain_adapted"] and not same["domain_adapted"]
+    assert adapted["domain_adapted"] and adapted["source_domain_documents"] == 1
+    # no source document: the very model an unflagged training gives (the skops zip differs only
+    # in its timestamps, so the fitted coefficients are compared)
+    coef = lambda d: RelationModel.from_disk(tmp_path / d / "model.skops").pipelines["multiclass"][-1].coef_  # noqa: E731
+    assert (coef("plain") == coef("same")).all()
+    model = RelationModel.from_disk(tmp_path / "adapted" / "model.skops")
+    assert model.domain_adapted
+    names = set(model.pipelines["multiclass"].named_steps["vec"].feature_names_)
+    assert any(n.startswith("src|") for n in names) and any(n.startswith("tgt|") for n in names)
+    # prediction augments as the target domain: the same candidates score differently from a
+    # model that ignores the flag, and the saved component predicts without error
+    comp = RelationClassifier(**relation_component_config(cfg)).from_disk(tmp_path / "adapted")
+    doc = parsed[1][0]
+    doc._.relations = None
+    scored = comp.predict([doc])[0]
+    assert scored
+    comp.model.domain_adapted = False
+    unflagged = comp.predict([doc])[0]
+    assert [p for _, p in scored] != [p for _, p in unflagged]
+    with pytest.raises(ValueError, match="domain flags"):
+        train_relation_model(parsed, cfg, tmp_path / "bad", seed=0, source=[True])
+
+
+def test_cv_extra_documents_are_the_source_domain(monkeypatch, gold_records, small_config):
+    import pipeline.cv as cvmod
+
+    seen: list = []
+    real_train = cvmod.train
+
+    def spy(records, *a, **kw):
+        seen.append(sorted(kw.get("source_ids", ())))
+        return real_train(records, *a, **kw)
+
+    monkeypatch.setattr(cvmod, "train", spy)
+    evaluated, extra = gold_records[3:5], [gold_records[2]]
+    cvmod.cross_validate(evaluated, small_config, seed=0, extra_train=extra)
+    assert seen == [[extra[0]["id"]], [extra[0]["id"]]]
