@@ -80,25 +80,25 @@ def _frames(r: Any) -> dict[str, dict[str, Any]]:
     return {k: dict(v) for k, v in dict(r.get("frames", {}) or {}).items()}
 
 
+def _plain(value: Any) -> Any:
+    """Config sections and tuples as plain dicts and lists (what the factories validate)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
 def relation_component_config(cfg: Config) -> dict[str, Any]:
+    """The relation component's settings from ``[relations]``: every key that names a parameter of
+    :class:`RelationClassifier` (training-only keys such as ``C`` stay behind); frames are loaded
+    from ``frames_file``. A setting the config leaves out takes the component's default."""
+    from .relations import RelationClassifier, component_settings
+
     r = cfg["relations"]
-    return {"threshold": r["threshold"], "thresholds": dict(r.get("thresholds", {})),
-            "max_distance": r["max_distance"], "triggers": {k: list(v) for k, v in r["triggers"].items()},
-            "negation_cues": list(r["negation_cues"]),
-            "type_negation_cues": {k: list(v) for k, v in dict(r.get("type_negation_cues", {}) or {}).items()},
-            "attribute_types": {k: list(v) for k, v in r["attribute_types"].items()},
-            "propagate_conjuncts": bool(r.get("propagate_conjuncts", True)),
-            "frames": _frames(r),
-            "frame_floor": float(r.get("frame_floor", 0.0)),
-            "frame_fixes_type": bool(r.get("frame_fixes_type", False)),
-            "frame_fixes_roles": bool(r.get("frame_fixes_roles", False)),
-            "agentless_roles": bool(r.get("agentless_roles", False)),
-            "one_post": bool(r.get("one_post", False)),
-            "alias_cues": list(r.get("alias_cues", [])),
-            "frame_claims_tail": bool(r.get("frame_claims_tail", False)),
-            "source_preps": list(r.get("source_preps", [])),
-            "plan_words": list(r.get("plan_words", [])), "modal_cues": list(r.get("modal_cues", [])),
-            "frame_floor_types": list(r["frame_floor_types"]) if r.get("frame_floor_types") is not None else None}
+    out = {p.name: _plain(r[p.name]) for p in component_settings(RelationClassifier) if p.name in r}
+    out["frames"] = _frames(r)
+    return out
 
 
 def add_base_stages(nlp: Language, cfg: Config) -> Language:

@@ -8,11 +8,13 @@ changed and tested without re-running the model.
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
+import typing
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -274,36 +276,6 @@ class RelationModel:
         model.domain_adapted = bool(state.get("domain_adapted", False))
         model.fitted = True
         return model
-
-
-@Language.factory(
-    "secrel_relations",
-    requires=["doc.ents", "token.dep", "token.lemma", "doc.sents"],
-    assigns=["doc._.relations"],
-    default_config={"threshold": 0.5, "thresholds": {}, "max_distance": 80, "triggers": {},
-                    "propagate_conjuncts": True, "frames": {}, "frame_floor": 0.0, "frame_floor_types": None,
-                    "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
-                                      "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
-                    "type_negation_cues": {}, "frame_fixes_type": False, "frame_fixes_roles": False,
-                    "agentless_roles": False, "one_post": False, "plan_words": [], "modal_cues": [], "alias_cues": [],
-                    "frame_claims_tail": False, "source_preps": [],
-                    "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
-                                        "value": ["ARMS_TRANSFER", "SECURITY_AID"]}},
-)
-def make_relations(nlp: Language, name: str, threshold: float, thresholds: dict[str, float], max_distance: int,
-                   triggers: dict[str, list[str]], negation_cues: list[str],
-                   type_negation_cues: dict[str, list[str]],
-                   attribute_types: dict[str, list[str]], propagate_conjuncts: bool,
-                   frames: dict[str, dict[str, Any]], frame_floor: float,
-                   frame_floor_types: list[str] | None, frame_fixes_type: bool,
-                   frame_fixes_roles: bool, agentless_roles: bool, one_post: bool, plan_words: list[str],
-                   modal_cues: list[str], alias_cues: list[str], frame_claims_tail: bool,
-                   source_preps: list[str]) -> "RelationClassifier":
-    return RelationClassifier(threshold, thresholds, max_distance, triggers, negation_cues, attribute_types,
-                              propagate_conjuncts, frames, frame_floor, frame_floor_types, type_negation_cues,
-                              frame_fixes_type, frame_fixes_roles, plan_words, modal_cues,
-                              agentless_roles=agentless_roles, one_post=one_post, alias_cues=alias_cues,
-                              frame_claims_tail=frame_claims_tail, source_preps=source_preps)
 
 
 class RelationClassifier:
@@ -596,3 +568,57 @@ class RelationClassifier:
         if decision.exists():
             self.threshold = float(json.loads(decision.read_text(encoding="utf-8"))["threshold"])
         return self
+
+
+def component_settings(cls: type) -> list[inspect.Parameter]:
+    """The keyword settings of ``cls.__init__``, following ``**kwargs`` up to the parent's."""
+    out: list[inspect.Parameter] = []
+    for klass in cls.__mro__:
+        if "__init__" not in vars(klass) or klass is object:
+            continue
+        params = list(inspect.signature(klass.__init__).parameters.values())[1:]
+        # resolved types, not the strings of postponed annotations: spaCy validates against them
+        hints = typing.get_type_hints(klass.__init__)
+        out += [p.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=hints.get(p.name, Any)) for p in params
+                if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) and p.name not in {q.name for q in out}]
+        if not any(p.kind is p.VAR_KEYWORD for p in params):
+            break
+    return out
+
+
+def takes_settings_of(cls: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Give a ``(nlp, name, **settings)`` factory the keyword signature of ``cls.__init__``.
+
+    spaCy validates a component's config against its factory's signature; deriving that
+    signature from the component keeps every setting declared once, in ``__init__``, instead of
+    repeated in each factory.
+    """
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        head = list(inspect.signature(fn).parameters.values())[:2]  # nlp, name
+        settings = component_settings(cls)
+        fn.__signature__ = inspect.Signature(head + settings)  # type: ignore[attr-defined]
+        fn.__annotations__ = {**typing.get_type_hints(fn), **{p.name: p.annotation for p in settings}}
+        fn.__annotations__.pop("settings", None)
+        return fn
+    return deco
+
+
+def _config_value(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+@Language.factory(
+    "secrel_relations",
+    requires=["doc.ents", "token.dep", "token.lemma", "doc.sents"],
+    assigns=["doc._.relations"],
+    default_config={**{p.name: _config_value(p.default) for p in component_settings(RelationClassifier)},
+                    "thresholds": {}, "triggers": {}, "frames": {},
+                    "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
+                                      "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
+                    "type_negation_cues": {},
+                    "attribute_types": {"item": ["ARMS_TRANSFER", "TRAINING"],
+                                        "value": ["ARMS_TRANSFER", "SECURITY_AID"]}},
+)
+@takes_settings_of(RelationClassifier)
+def make_relations(nlp: Language, name: str, **settings: Any) -> RelationClassifier:
+    return RelationClassifier(**settings)

