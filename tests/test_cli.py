@@ -70,6 +70,21 @@ def test_train_rejects_bad_annotations(tmp_path: Path):
     assert "NOPE" in str(res.exception) or "NOPE" in res.output
 
 
+def test_train_extra_train_documents_are_the_relation_source_domain(tmp_path: Path, small_config: Path):
+    gold = sorted((ROOT / "annotations" / "gold").glob("*.jsonl"))
+    out = tmp_path / "m"
+    res = runner.invoke(app, ["train", "--annotations", str(gold[0]), "--extra-train", str(gold[1]),
+                              "--config", str(small_config), "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    meta = json.loads((out / "meta.json").read_text())
+    other = json.loads(gold[1].read_text().splitlines()[0])["id"]
+    assert meta["source_domain"] == [other] and len(meta["trained_on"]) == 2
+    assert meta["relations"]["domain_adapted"] and meta["relations"]["source_domain_documents"] == 1
+    clash = runner.invoke(app, ["train", "--annotations", str(gold[0]), "--extra-train", str(gold[0]),
+                                "--config", str(small_config), "--output", str(tmp_path / "m2")])
+    assert clash.exit_code != 0 and "both in --annotations and --extra-train" in clash.output
+
+
 @pytest.mark.slow
 def test_end_to_end_default_model_on_corpus(tmp_path: Path):
     """README's main job: the shipped default model over the bundled corpus."""
