@@ -145,7 +145,8 @@ def cv(
     seed: Optional[int] = typer.Option(None, "--seed"),
     label_map: Optional[Path] = typer.Option(None, "--label-map"),
     extra_train: List[Path] = typer.Option([], "--extra-train",
-                                           help="Gold files added to every fold's training set, never scored."),
+                                           help="Gold files of another domain added to every fold's training set, never scored "
+                                                "(the relation source domain under relations.domain_adaptation)."),
     extra_train_entities: List[Path] = typer.Option(
         [], "--extra-train-entities", help="Gold files added to every fold's entity training only, never scored."),
     texts: Optional[Path] = typer.Option(None, "--texts", help=TEXTS_HELP),
