@@ -2,6 +2,7 @@
 
     python benchmarks/oracle_relations.py --config fast                      # LODO CV on gold
     python benchmarks/oracle_relations.py --config fast --test /tmp/dev.jsonl  # train gold, test dev
+    python benchmarks/oracle_relations.py --test A.jsonl B.jsonl C.jsonl --rotate  # each set, others as extra
 
 Entities, sentences and parses come from the gold annotations (``parse_gold``), so the scores
 isolate the relation stage. With ``--test``, the relation model is trained on every
@@ -48,6 +49,8 @@ def main() -> None:
     ap.add_argument("--test", nargs="*", default=None)
     ap.add_argument("--extra-train", nargs="*", default=[],
                     help="added to every training set, never scored; the other domain for relations.domain_adaptation")
+    ap.add_argument("--rotate", action="store_true",
+                    help="with several --test files: score each one with the other --test files as --extra-train")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=JSON")
     ap.add_argument("--json", action="store_true", help="print the whole relation score dict")
@@ -61,7 +64,17 @@ def main() -> None:
     recs = load_gold(args.annotations)
     parsed = parse_gold(recs, cfg)
     extra = parse_gold(load_gold(args.extra_train), cfg) if args.extra_train else []
-    if args.test:
+    if args.test and args.rotate:
+        if len(args.test) < 2 or args.extra_train:
+            ap.error("--rotate needs two or more --test files and no --extra-train")
+        sets = [load_gold([f]) for f in args.test]
+        parsed_sets = [parse_gold(r, cfg) for r in sets]
+        preds, gold = [], []
+        for k, test_recs in enumerate(sets):
+            others = [p for j, ps in enumerate(parsed_sets) if j != k for p in ps]
+            preds += _predict(parsed + others, parsed_sets[k], test_recs, cfg, args.seed, len(others))
+            gold += test_recs
+    elif args.test:
         test_recs = load_gold(args.test)
         preds = _predict(parsed + extra, parse_gold(test_recs, cfg), test_recs, cfg, args.seed, len(extra))
         gold = test_recs
