@@ -80,23 +80,14 @@ def _frames(r: Any) -> dict[str, dict[str, Any]]:
     return {k: dict(v) for k, v in dict(r.get("frames", {}) or {}).items()}
 
 
-def _plain(value: Any) -> Any:
-    """Config sections and tuples as plain dicts and lists (what the factories validate)."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 def relation_component_config(cfg: Config) -> dict[str, Any]:
     """The relation component's settings from ``[relations]``: every key that names a parameter of
     :class:`RelationClassifier` (training-only keys such as ``C`` stay behind); frames are loaded
     from ``frames_file``. A setting the config leaves out takes the component's default."""
-    from .relations import RelationClassifier, component_settings
+    from .relations import RelationClassifier, component_settings, plain_config_value
 
     r = cfg["relations"]
-    out = {p.name: _plain(r[p.name]) for p in component_settings(RelationClassifier) if p.name in r}
+    out = {p.name: plain_config_value(r[p.name]) for p in component_settings(RelationClassifier) if p.name in r}
     out["frames"] = _frames(r)
     return out
 

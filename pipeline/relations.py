@@ -603,15 +603,20 @@ def takes_settings_of(cls: type) -> Callable[[Callable[..., Any]], Callable[...,
     return deco
 
 
-def _config_value(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
+def plain_config_value(value: Any) -> Any:
+    """Config sections and tuples as plain dicts and lists (what the factories validate)."""
+    if isinstance(value, dict):
+        return {k: plain_config_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_config_value(v) for v in value]
+    return value
 
 
 @Language.factory(
     "secrel_relations",
     requires=["doc.ents", "token.dep", "token.lemma", "doc.sents"],
     assigns=["doc._.relations"],
-    default_config={**{p.name: _config_value(p.default) for p in component_settings(RelationClassifier)},
+    default_config={**{p.name: plain_config_value(p.default) for p in component_settings(RelationClassifier)},
                     "thresholds": {}, "triggers": {}, "frames": {},
                     "negation_cues": ["not", "never", "no", "refuse", "halt", "suspend", "deny", "stop",
                                       "cease", "cut", "reject", "decline", "ban", "block", "withdraw"],
