@@ -9,6 +9,16 @@ import json
 import sys
 from pathlib import Path
 
+from pipeline.intervals import bootstrap_intervals
+
+
+def _intervals(run: dict) -> dict:
+    """The run's document-bootstrap intervals; files written before they existed get them from their folds
+    (same function, same seed, so the figures are the ones ``secrel cv`` would have written)."""
+    if "intervals" in run:
+        return run["intervals"]
+    return bootstrap_intervals([f["scores"] for f in run["folds"]], seed=run["cv"]["seed"])
+
 
 def main(paths: list[str]) -> None:
     runs = [(Path(p).stem.replace("cv-", ""), json.loads(Path(p).read_text())) for p in paths]
@@ -41,6 +51,13 @@ def main(paths: list[str]) -> None:
     types = sorted({k for _, r in runs for k in r["relations"]["per_type"]})
     for t in types:
         row(f"{t} fact", lambda r, t=t: r["relations"]["per_type"][t]["fact"])
+    for section, level, label in (("entities", "overlap", "entities, overlap"), ("relations", "fact", "relations, fact")):
+        cells = []
+        for _, r in runs:
+            iv = _intervals(r)
+            f = iv[section][level]["f"]
+            cells.append("–" if f is None else f"{f[0]:.3f}–{f[1]:.3f}")
+        print(f"| {label}: {_intervals(runs[0][1])['confidence']:.0%} interval of F1 | " + " | ".join(cells) + " |")
     print()
     print("Speed (words/s while predicting held-out folds, 2 CPU cores): " + ", ".join(
         f"{name} {r['cv'].get('predict_words_per_second')}" for name, r in runs))

@@ -108,6 +108,10 @@ def evaluate(
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
     label_map: Optional[Path] = typer.Option(None, "--label-map"),
     texts: Optional[Path] = typer.Option(None, "--texts", help=TEXTS_HELP),
+    bootstrap: int = typer.Option(0, "--bootstrap", min=0,
+                                  help="Add document-bootstrap intervals of the micro scores, from this many "
+                                       "resamples (0 = none)."),
+    confidence: float = typer.Option(0.95, "--confidence", min=0.5, max=0.999, help="Interval level."),
 ) -> None:
     """Precision/recall/F1 against gold (entities strict/overlap, relations mention/fact, attributes).
 
@@ -132,6 +136,10 @@ def evaluate(
                  "these scores are training fit, not held-out accuracy (use 'secrel cv')")
         preds = [ex.process_one(r["id"], r["text"], {}) for r in gold_recs]
     metrics = score(gold_recs, preds, lmap)
+    if bootstrap:
+        from .intervals import bootstrap_intervals, score_documents
+
+        metrics["intervals"] = bootstrap_intervals(score_documents(gold_recs, preds, lmap), bootstrap, confidence)
     typer.echo(format_table(metrics))
     if output:
         _write_json(output, metrics)
@@ -150,8 +158,11 @@ def cv(
     extra_train_entities: List[Path] = typer.Option(
         [], "--extra-train-entities", help="Gold files added to every fold's entity training only, never scored."),
     texts: Optional[Path] = typer.Option(None, "--texts", help=TEXTS_HELP),
+    bootstrap: int = typer.Option(2000, "--bootstrap", min=1,
+                                  help="Resamples for the document-bootstrap intervals of the pooled scores."),
+    confidence: float = typer.Option(0.95, "--confidence", min=0.5, max=0.999, help="Interval level."),
 ) -> None:
-    """Leave-one-document-out cross-validation: the honest accuracy figures."""
+    """Leave-one-document-out cross-validation: the honest accuracy figures, with intervals."""
     from .annotations import load_annotations
     from .cv import cross_validate
     from .evaluate import format_table, load_label_map
@@ -161,7 +172,7 @@ def cv(
     extra_ents = load_annotations(extra_train_entities, texts) if extra_train_entities else []
     lmap = load_label_map(label_map) if label_map else None
     result = cross_validate(records, config, seed=seed, progress=_err, label_map=lmap, extra_train=extra,
-                            extra_train_entities=extra_ents)
+                            extra_train_entities=extra_ents, n_resamples=bootstrap, confidence=confidence)
     typer.echo(format_table(result))
     if output:
         _write_json(output, result)

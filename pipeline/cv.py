@@ -17,6 +17,7 @@ from typing import Any, Callable, Sequence
 from .build import load_config
 from .evaluate import score
 from .extract import Extractor
+from .intervals import bootstrap_intervals
 from .train import parse_gold, train
 
 TRAINED_STAGES = {"ner", "relations", "transformer_ner", "transformer_relations"}
@@ -26,8 +27,12 @@ def cross_validate(records: Sequence[dict[str, Any]], config: str | Path, seed: 
                    progress: Callable[[str], None] = lambda m: None,
                    label_map: dict[str, str | None] | None = None,
                    extra_train: Sequence[dict[str, Any]] = (),
-                   extra_train_entities: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
-    """Pooled (micro) scores over held-out predictions, plus per-fold scores and timings.
+                   extra_train_entities: Sequence[dict[str, Any]] = (),
+                   n_resamples: int = 2000, confidence: float = 0.95) -> dict[str, Any]:
+    """Pooled (micro) scores over held-out predictions, plus per-fold scores, timings and intervals.
+
+    ``intervals`` holds document-bootstrap confidence intervals of the pooled micro P/R/F1
+    (:func:`pipeline.intervals.bootstrap_intervals`, resampling the held-out documents).
 
     ``extra_train`` documents join every fold's training set and are never evaluated (e.g. a
     development set annotated from other sources); their ids must not clash with ``records``.
@@ -79,6 +84,8 @@ def cross_validate(records: Sequence[dict[str, Any]], config: str | Path, seed: 
                     "extra_entity_training_documents": len(extra_train_entities), "seed": seed if seed is not None else int(cfg["secrel"]["seed"]),
                     "total_seconds": round(time.perf_counter() - t_all, 1),
                     "predict_words_per_second": round(words / pred_s, 1) if pred_s else None}
+    pooled["intervals"] = bootstrap_intervals([f["scores"] for f in folds], n_resamples, confidence,
+                                              seed=pooled["cv"]["seed"])
     pooled["folds"] = folds
     pooled["predictions"] = predictions
     return pooled

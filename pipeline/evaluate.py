@@ -584,14 +584,29 @@ def _attribute_table(attrs: Mapping[str, Any]) -> Table:
     return table
 
 
+def _interval_table(iv: Mapping[str, Any]) -> Table:
+    table = Table(title=f"{iv['confidence']:.0%} intervals ({iv['method']}, {iv['n_documents']} documents, "
+                        f"{iv['n_resamples']} resamples)", box=box.ASCII, title_justify="left")
+    for col in ("score", "level", "P", "R", "F1"):
+        table.add_column(col, justify="left" if col in ("score", "level") else "right")
+    for section in ("entities", "relations"):
+        for level, cell in iv.get(section, {}).items():
+            table.add_row(section, level, *("–" if cell[m] is None else f"{cell[m][0]:.3f}–{cell[m][1]:.3f}"
+                                            for m in ("p", "r", "f")))
+    return table
+
+
 def format_table(metrics: dict) -> str:
-    """Render :func:`score`'s output as plain-text tables (entities, relations, attributes)."""
+    """Render :func:`score`'s output as plain-text tables (entities, relations, attributes, and
+    the bootstrap intervals when the dict has them)."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=100, color_system=None, force_terminal=False)
     console.print(f"documents: {metrics.get('n_documents', 0)}")
     console.print(_entity_table(metrics["entities"]))
     console.print(_relation_table(metrics["relations"]))
     console.print(_attribute_table(metrics["attributes"]))
+    if metrics.get("intervals"):
+        console.print(_interval_table(metrics["intervals"]))
     warnings = metrics.get("warnings") or []
     if warnings:
         console.print(f"warnings ({len(warnings)}):", markup=False)

@@ -59,6 +59,25 @@ def test_cv_baseline_runs(tmp_path: Path):
     r = json.loads(out.read_text())
     assert r["cv"]["n_folds"] == 1 and r["relations"]["mention_strict"]["tp"] == 0
     assert 0 < r["entities"]["overlap"]["f"] <= 1
+    assert r["intervals"]["relations"]["fact"]["f"] is None  # one held-out document: nothing to resample
+
+
+def test_cv_reports_document_bootstrap_intervals(tmp_path: Path):
+    out = tmp_path / "cv.json"
+    gold = sorted((ROOT / "annotations/gold").glob("*.jsonl"))[3:]
+    res = runner.invoke(app, ["cv", "--config", "baseline", "--annotations", str(gold[0]), "--annotations",
+                              str(gold[1]), "--bootstrap", "500", "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    r = json.loads(out.read_text())
+    iv = r["intervals"]
+    assert iv["n_documents"] == 2 and iv["n_resamples"] == 500 and iv["confidence"] == 0.95
+    # with two documents the resamples are A+A, B+B and A+B; the pooled micro F1 (A+B) is a
+    # mediant of the single-document ones, so it lies inside the interval they bound
+    folds = [f["scores"]["entities"]["overlap"]["f"] for f in r["folds"]]
+    lo, hi = iv["entities"]["overlap"]["f"]
+    assert lo == pytest.approx(min(folds), abs=1e-4) and hi == pytest.approx(max(folds), abs=1e-4)
+    assert lo <= r["entities"]["overlap"]["f"] <= hi
+    assert "95% intervals" in res.output
 
 
 def test_train_rejects_bad_annotations(tmp_path: Path):
