@@ -50,7 +50,12 @@ def main(paths: list[str]) -> None:
     row("**relations, fact**", lambda r: r["relations"]["fact"])
     types = sorted({k for _, r in runs for k in r["relations"]["per_type"]})
     for t in types:
-        row(f"{t} fact", lambda r, t=t: r["relations"]["per_type"][t]["fact"])
+        vals = []
+        for _, r in runs:
+            d = r["relations"]["per_type"].get(t)
+            vals.append(f"{d['mention_strict']['f']:.3f} / {d['fact']['f']:.3f} ({d['fact']['p']:.2f}/{d['fact']['r']:.2f})"
+                        if d else "–")
+        print(f"| {t} (mention strict / fact F1, fact P/R) | " + " | ".join(vals) + " |")
     for section, level, label in (("entities", "overlap", "entities, overlap"), ("relations", "fact", "relations, fact")):
         cells = []
         for _, r in runs:

@@ -20,7 +20,7 @@ from . import descriptions as _descriptions  # noqa: F401
 from . import entities as _entities  # noqa: F401  (registers secrel_entities)
 from . import normalise as _normalise  # noqa: F401
 from . import relations as _relations  # noqa: F401
-from .patterns import add_ruler, add_rules
+from .patterns import add_ruler, add_rules, domain_patterns_path
 from .records import ensure_extensions
 
 CONFIG_DIR = Path(__file__).parent / "configs"
@@ -120,7 +120,7 @@ def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations
 
         add_transformer_ner(nlp, cfg, model_dir)
     if "ruler" in stages:
-        add_ruler(nlp)
+        add_ruler(nlp, patterns_file=domain_patterns_path(cfg["secrel"].get("domain_patterns")))
     if "rules" in stages:
         add_rules(nlp)
     ent_cfg = cfg["entities"]
@@ -142,7 +142,8 @@ def build_pipeline(cfg: Config, model_dir: Path | None = None, *, with_relations
                                                 "join_state_into_org", "places_are_loc", "nicknames_in_person")},
                                             "aid_nouns": list(ent_cfg.get("aid_nouns", [])),
                                             "item_head_nouns": (list(ent_cfg["item_head_nouns"])
-                                                                if ent_cfg.get("item_head_nouns") is not None else None)})
+                                                                if ent_cfg.get("item_head_nouns") is not None else None),
+                                            "domain_patterns": cfg["secrel"].get("domain_patterns")})
     if "descriptions" in stages:
         nlp.add_pipe("secrel_descriptions", config=dict(cfg["descriptions"]))
     if "linker" in stages:

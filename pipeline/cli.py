@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 import typer
 
@@ -61,7 +61,7 @@ def extract(
 def train(
     annotations: List[Path] = typer.Option([Path("annotations/gold")], "--annotations", "-a"),
     output: Path = typer.Option(Path("models/fast"), "--output", "-o"),
-    config: str = typer.Option("fast", "--config", "-c", help="fast | accurate | path to .cfg"),
+    config: str = typer.Option("fast", "--config", "-c", help="fast | hybrid | accurate | path to .cfg"),
     seed: Optional[int] = typer.Option(None, "--seed"),
     texts: Optional[Path] = typer.Option(None, "--texts", help=TEXTS_HELP),
     entity_only: List[Path] = typer.Option([], "--entity-only",
@@ -69,11 +69,23 @@ def train(
     extra_train: List[Path] = typer.Option(
         [], "--extra-train", help="Annotation files of another domain: they train every stage, and the relation "
                                   "classifier keeps them apart (relations.domain_adaptation)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace the model already in --output."),
+    with_cv: bool = typer.Option(False, "--cv", help="Also cross-validate the same training set-up "
+                                                     "(leave one --annotations document out) and save the "
+                                                     "held-out scores beside the model as metrics.json."),
 ) -> None:
-    """Retrain every trainable stage from the annotation files."""
+    """Retrain every trainable stage from the annotation files.
+
+    The model folder holds the config it was trained with (``config.cfg``) and ``meta.json``
+    (data, seed, losses); with ``--cv`` also ``metrics.json``, the held-out figures of this
+    set-up. Scores of the model on its own training documents are never written as accuracy.
+    """
     from .annotations import load_annotations
     from .train import train as do_train
 
+    if output.exists() and any(output.iterdir()) and not overwrite:
+        _err(f"error: {output} already holds a model; pass --overwrite to replace it, or choose another --output")
+        raise typer.Exit(2)
     records = load_annotations(annotations, texts)
     ent_only = load_annotations(entity_only, texts) if entity_only else []
     other = load_annotations(extra_train, texts) if extra_train else []
@@ -85,24 +97,70 @@ def train(
     extra = f" (+{len(ent_only)} for the entity stages only)" if ent_only else ""
     extra += f" (+{len(other)} of another domain)" if other else ""
     _err(f"trained {meta['model_id']} on {len(records)} document(s){extra} in {meta['train_seconds']} s -> {output}")
+    if with_cv:
+        from .cv import cross_validate
+
+        result = cross_validate(records, config, seed=seed, progress=_err, extra_train=other,
+                                extra_train_entities=ent_only)
+        result.pop("predictions")
+        result["cv"]["model_id"] = meta["model_id"]
+        _write_json(output / "metrics.json", result)
+        _err(f"held-out (leave-one-document-out) entity overlap F1 {result['entities']['overlap']['f']:.3f}, "
+             f"relation fact F1 {result['relations']['fact']['f']:.3f} -> {output / 'metrics.json'}")
 
 
-def _load_predictions(path: Path) -> list[dict]:
+def _load_predictions(path: Path, gold_ids: Sequence[str]) -> list[dict]:
+    """Prediction records, every one checked as the scorer reads it; any error names the file,
+    line, document and field, and stops the evaluation (a score over silently dropped documents
+    would mislead)."""
+    from .evaluate import check_record
     from .records import read_jsonl
 
-    preds = []
+    preds, errors = [], []
     for lineno, rec, err in read_jsonl(path):
+        if err is None:
+            try:
+                check_record(rec)
+            except ValueError as exc:
+                err = str(exc)
         if err:
-            _err(f"{path}:{lineno}: error: {err}")
-            raise typer.Exit(2)
+            errors.append(f"{path}:{lineno}: error: {err}")
+            continue
         preds.append(rec)
+    for e in errors:
+        _err(e)
+    if errors:
+        _err(f"{path}: {len(errors)} bad record(s); nothing scored")
+        raise typer.Exit(2)
+    ids = {str(r["id"]) for r in preds}
+    if preds and not ids & set(gold_ids):
+        _err(f"{path}: error: none of its {len(ids)} document id(s) is a gold document id "
+             f"(predictions {sorted(ids)[:3]}, gold {sorted(gold_ids)[:3]})")
+        raise typer.Exit(2)
+    missing = [g for g in gold_ids if g not in ids]
+    if missing:
+        _err(f"{path}: warning: {len(missing)} gold document(s) have no prediction and are scored as empty: "
+             f"{missing[:5]}")
     return preds
+
+
+def _label_map_or_exit(path: Optional[Path]) -> Optional[dict]:
+    from .evaluate import load_label_map
+
+    if path is None:
+        return None
+    try:
+        return load_label_map(path)
+    except (OSError, ValueError) as exc:
+        _err(f"error: --label-map: {exc}")
+        raise typer.Exit(2)
 
 
 @app.command()
 def evaluate(
     gold: List[Path] = typer.Argument(..., help="Gold annotation files or folders."),
-    model: Optional[Path] = typer.Option(None, "--model"),
+    model: Optional[Path] = typer.Option(None, "--model", help="A trained model folder (default: the shipped "
+                                                                "model, models/default.txt)."),
     predictions: Optional[Path] = typer.Option(None, "--predictions", help="Score these records instead."),
     config: Optional[str] = typer.Option(None, "--config", help="An untrained config (baseline)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
@@ -119,14 +177,16 @@ def evaluate(
     use ``secrel cv`` for held-out figures.
     """
     from .annotations import load_annotations
-    from .evaluate import format_table, load_label_map, score
+    from .evaluate import format_table, score
     from .extract import Extractor
     from .runner import default_model_dir
 
+    if predictions is not None and (model is not None or config is not None):
+        raise typer.BadParameter("give --predictions, or --model/--config to run a pipeline, not both")
+    lmap = _label_map_or_exit(label_map)
     gold_recs = load_annotations(gold, texts)
-    lmap = load_label_map(label_map) if label_map else None
     if predictions is not None:
-        preds = _load_predictions(predictions)
+        preds = _load_predictions(predictions, [str(r["id"]) for r in gold_recs])
     else:
         ex = Extractor.from_config(config) if config else Extractor.from_model(model or default_model_dir())
         trained_on = set(ex.meta.get("trained_on", [])) | set(ex.meta.get("entity_only", []))
@@ -165,12 +225,12 @@ def cv(
     """Leave-one-document-out cross-validation: the honest accuracy figures, with intervals."""
     from .annotations import load_annotations
     from .cv import cross_validate
-    from .evaluate import format_table, load_label_map
+    from .evaluate import format_table
 
+    lmap = _label_map_or_exit(label_map)
     records = load_annotations(annotations, texts)
     extra = load_annotations(extra_train, texts) if extra_train else []
     extra_ents = load_annotations(extra_train_entities, texts) if extra_train_entities else []
-    lmap = load_label_map(label_map) if label_map else None
     result = cross_validate(records, config, seed=seed, progress=_err, label_map=lmap, extra_train=extra,
                             extra_train_entities=extra_ents, n_resamples=bootstrap, confidence=confidence)
     typer.echo(format_table(result))

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .base import HEADLINES_KEY
 from .normalise import exact_state, government_words, resolve_state, subnational_place
-from .patterns import item_head_words, state_surface_forms
+from .patterns import domain_patterns_path, item_head_words, state_surface_forms
 from .schema import ENTITY_LABELS
 from .span_rules import fit_rule_span, headline_fit, join_nicknames, join_state_into_org, located_capital
 
@@ -67,7 +67,7 @@ DIRECTIONS = ["northern", "southern", "eastern", "western", "northeastern", "nor
                     "surname_consistency": False, "headline_names": False, "drop_modifier_items": False,
                     "states_need_a_country": False, "alias_is_person": False, "person_needs_name": False,
                     "item_head_nouns": None, "join_state_into_org": False, "places_are_loc": False,
-                    "nicknames_in_person": False, "aid_nouns": []},
+                    "nicknames_in_person": False, "aid_nouns": [], "domain_patterns": None},
 )
 def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key: str, base_key: str,
                        base_label_map: dict[str, str], norp_requires_state_alias: bool,
@@ -77,14 +77,16 @@ def make_entity_merger(nlp: Language, name: str, priority: list[str], ruler_key:
                        surname_consistency: bool, drop_modifier_items: bool, states_need_a_country: bool,
                        alias_is_person: bool, person_needs_name: bool,
                        item_head_nouns: list[str] | None, join_state_into_org: bool,
-                       places_are_loc: bool, nicknames_in_person: bool, aid_nouns: list[str]) -> "EntityMerger":
+                       places_are_loc: bool, nicknames_in_person: bool, aid_nouns: list[str],
+                       domain_patterns: str | None) -> "EntityMerger":
     return EntityMerger(priority, ruler_key, base_key, base_label_map, norp_requires_state_alias, ruler_first_labels,
                         org_head_nouns, person_titles, country_names_are_states, strip_possessive,
                         leading_the_labels, surname_consistency, headline_names, drop_modifier_items,
                         states_need_a_country=states_need_a_country, alias_is_person=alias_is_person,
                         person_needs_name=person_needs_name, item_head_nouns=item_head_nouns,
                         join_state_into_org=join_state_into_org, places_are_loc=places_are_loc,
-                        nicknames_in_person=nicknames_in_person, aid_nouns=aid_nouns)
+                        nicknames_in_person=nicknames_in_person, aid_nouns=aid_nouns,
+                        domain_patterns=domain_patterns)
 
 
 class EntityMerger:
@@ -100,7 +102,7 @@ class EntityMerger:
                  alias_is_person: bool = False, person_needs_name: bool = False,
                  item_head_nouns: Iterable[str] | None = None, join_state_into_org: bool = False,
                  places_are_loc: bool = False, nicknames_in_person: bool = False,
-                 aid_nouns: Iterable[str] = ()) -> None:
+                 aid_nouns: Iterable[str] = (), domain_patterns: str | None = None) -> None:
         unknown = set(priority) - {"rules", "ner", "ruler", "base"}
         if unknown:
             raise ValueError(f"unknown entity sources in priority: {sorted(unknown)}")
@@ -147,7 +149,9 @@ class EntityMerger:
         # SCHEMA: WEAPON/SURVEILLANCE are arms, platforms and security technology; a count with
         # any noun is none ("five ways", "907 homicides"): an item mention ends in a head word of
         # the domain lists or in these extra nouns, or names a model
-        self.item_nouns = None if item_head_nouns is None else item_head_words() | {w.lower() for w in item_head_nouns}
+        # (the head words come from the same domain-pattern file as the ruler: [secrel] domain_patterns)
+        self.item_nouns = (None if item_head_nouns is None else
+                           item_head_words(domain_patterns_path(domain_patterns)) | {w.lower() for w in item_head_nouns})
         # GUIDELINES §4.1: places are LOC: "the city of Medellin", a province named alone
         # ("Choluteca")
         self.places_are_loc = places_are_loc

@@ -332,6 +332,14 @@ def _prepare_doc(record: Mapping[str, Any], label_map: Mapping[str, str | None],
     return _Doc(doc_id, mentions, tuple(relations.values()))
 
 
+def check_record(record: Mapping[str, Any], side: str = "pred") -> None:
+    """Raise ValueError (naming the document, entity or relation, and the field) if ``record``
+    cannot be scored; the checks are exactly the scorer's own."""
+    if not isinstance(record, Mapping) or "id" not in record:
+        raise ValueError(f"{side} record: missing field 'id'")
+    _prepare_doc(record, {}, side, "", [])
+
+
 def _index_by_id(records: Iterable[Mapping[str, Any]], side: str,
                  warnings: list[str]) -> dict[str, Mapping[str, Any]]:
     """Records by document id (first one wins; duplicates are warned about)."""

@@ -132,17 +132,30 @@ def add_rules(nlp: Language, name: str = "secrel_rules", spans_key: str = "rules
     return ruler
 
 
+DEFAULT_DOMAIN_PATTERNS = "domain_patterns.jsonl"
+
+
+def domain_patterns_path(name: str | Path | None = None) -> Path:
+    """The domain-pattern file a config names (``[secrel] domain_patterns``): a bare name is looked
+    up in ``pipeline/data/``, a path with a folder is taken as it is; None is the shipped list."""
+    if name is None:
+        return DATA_DIR / DEFAULT_DOMAIN_PATTERNS
+    path = Path(name)
+    return path if path.is_absolute() or path.parent != Path(".") else DATA_DIR / path
+
+
 def domain_patterns(path: Path | None = None) -> list[dict[str, Any]]:
     """The hand-written domain patterns (general knowledge of the field) plus state patterns."""
-    path = path or DATA_DIR / "domain_patterns.jsonl"
+    path = path or domain_patterns_path()
+    if not path.exists():
+        raise FileNotFoundError(f"domain pattern file {path} does not exist ([secrel] domain_patterns)")
     pats: list[dict[str, Any]] = []
-    if path.exists():
-        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if line.strip():
-                pat = json.loads(line)
-                if pat.get("label") not in ENTITY_LABELS:
-                    raise ValueError(f"{path}:{lineno}: label {pat.get('label')!r} is not a schema label")
-                pats.append(pat)
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            pat = json.loads(line)
+            if pat.get("label") not in ENTITY_LABELS:
+                raise ValueError(f"{path}:{lineno}: label {pat.get('label')!r} is not a schema label")
+            pats.append(pat)
     return pats + state_patterns(load_state_aliases())
 
 
@@ -196,13 +209,14 @@ def _expand_lower(pattern: list[dict[str, Any]]) -> list[str] | None:
     return sorted(p for p in phrases if p)
 
 
-def add_ruler(nlp: Language, name: str = "secrel_ruler", spans_key: str = "ruler", **kwargs: Any) -> Any:
+def add_ruler(nlp: Language, name: str = "secrel_ruler", spans_key: str = "ruler", patterns_file: Path | None = None,
+              **kwargs: Any) -> Any:
     """Add the domain-pattern rulers: case-sensitive names and residual token patterns in
     ``doc.spans[spans_key]``, and the generic lower-case terms, expanded into phrases for a
     hash-based PhraseMatcher (much faster than the equivalent token patterns), in
     ``doc.spans[spans_key + "_lower"]``."""
     exact, lower = [], []
-    for pat in domain_patterns():
+    for pat in domain_patterns(patterns_file):
         phrases = _expand_lower(pat["pattern"]) if isinstance(pat["pattern"], list) else None
         if phrases is None:
             exact.append(pat)

@@ -1,9 +1,11 @@
 """Training: every trainable stage of a configuration, from annotation records.
 
 The model folder gets ``config.cfg`` (the exact configuration), ``meta.json`` (data, seed,
-timings, training-set fit — labelled as such, never as accuracy), ``ner/`` (spaCy ``to_disk``)
+timings, losses and the candidate recall on the training data — labelled as such, never as
+accuracy), ``ner/`` (spaCy ``to_disk``)
 or ``transformer_ner/`` (safetensors), and ``relations/model.skops`` or
-``transformer_relations/``. Same data, config and seed give identical predictions.
+``transformer_relations/``. Same data, config and seed give identical predictions. Held-out
+figures come from :mod:`pipeline.cv` (``secrel train --cv`` saves them as ``metrics.json``).
 """
 
 from __future__ import annotations

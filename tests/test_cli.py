@@ -27,11 +27,47 @@ def test_extract_and_evaluate_with_trained_model(tmp_path: Path, small_model: Pa
     metrics = tmp_path / "m.json"
     res = runner.invoke(app, ["evaluate", str(ROOT / "annotations/gold/004_69f690513297f282.jsonl"),
                               "--predictions", str(out), "--output", str(metrics)])
+    # the prediction file holds another document: no id matches, so nothing is scored
+    assert res.exit_code == 2
+    assert "none of its 1 document id(s) is a gold document id" in res.output and not metrics.exists()
+
+
+def _gold_file(k: int = 4) -> Path:
+    return sorted((ROOT / "annotations/gold").glob("*.jsonl"))[k]
+
+
+def test_evaluate_bad_prediction_record_names_file_line_doc_and_field(tmp_path: Path):
+    recs = [json.loads(_gold_file(k).read_text().splitlines()[0]) for k in (3, 4)]
+    del recs[1]["entities"][2]["label"]
+    pred = tmp_path / "p.jsonl"
+    pred.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    res = runner.invoke(app, ["evaluate", str(_gold_file(3)), str(_gold_file(4)), "--predictions", str(pred)])
+    assert res.exit_code == 2
+    eid = recs[1]["entities"][2]["id"]
+    assert f"{pred}:2: error: pred doc {recs[1]['id']!r}, entity {eid}: missing field 'label'" in res.output
+    assert "nothing scored" in res.output and "Traceback" not in res.output
+
+
+def test_evaluate_warns_about_gold_documents_without_prediction(tmp_path: Path):
+    pred = tmp_path / "p.jsonl"
+    pred.write_text(_gold_file(3).read_text())
+    res = runner.invoke(app, ["evaluate", str(_gold_file(3)), str(_gold_file(4)), "--predictions", str(pred)])
     assert res.exit_code == 0, res.output
-    m = json.loads(metrics.read_text())
-    assert set(m) >= {"entities", "relations", "attributes"}
-    assert m["entities"]["strict"]["tp"] == 0  # the prediction file holds another document
-    assert "missing" in " ".join(m["warnings"]) or m["warnings"]
+    gid = json.loads(_gold_file(4).read_text())["id"]
+    assert f"{pred}: warning: 1 gold document(s) have no prediction and are scored as empty: ['{gid}']" in res.output
+
+
+def test_evaluate_rejects_model_with_predictions_and_a_missing_label_map(tmp_path: Path):
+    res = runner.invoke(app, ["evaluate", str(_gold_file()), "--predictions", str(_gold_file()),
+                              "--config", "baseline"])
+    assert res.exit_code == 2 and "not both" in res.output
+    res = runner.invoke(app, ["evaluate", str(_gold_file()), "--predictions", str(_gold_file()),
+                              "--label-map", str(tmp_path / "nope.json")])
+    assert res.exit_code == 2 and "error: --label-map:" in res.output and "nope.json" in res.output
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"COMPANY": 5}')
+    res = runner.invoke(app, ["cv", "--config", "baseline", "--annotations", str(_gold_file()), "--label-map", str(bad)])
+    assert res.exit_code == 2 and "label map key 'COMPANY' maps to 5" in res.output
 
 
 def test_extract_exit_1_when_nothing_processed(tmp_path: Path, small_model: Path):
@@ -78,6 +114,30 @@ def test_cv_reports_document_bootstrap_intervals(tmp_path: Path):
     assert lo == pytest.approx(min(folds), abs=1e-4) and hi == pytest.approx(max(folds), abs=1e-4)
     assert lo <= r["entities"]["overlap"]["f"] <= hi
     assert "95% intervals" in res.output
+
+
+def test_train_refuses_to_overwrite_a_model_without_overwrite(tmp_path: Path, small_config: Path):
+    out = tmp_path / "m"
+    out.mkdir()
+    (out / "meta.json").write_text("{}")
+    res = runner.invoke(app, ["train", "--annotations", str(_gold_file()), "--config", str(small_config),
+                              "--output", str(out)])
+    assert res.exit_code == 2 and "--overwrite" in res.output
+    assert (out / "meta.json").read_text() == "{}"
+
+
+def test_train_cv_saves_held_out_metrics_beside_the_model(tmp_path: Path, small_config: Path):
+    out = tmp_path / "m"
+    res = runner.invoke(app, ["train", "--annotations", str(_gold_file(3)), "--annotations", str(_gold_file(4)),
+                              "--config", str(small_config), "--output", str(out), "--cv"])
+    assert res.exit_code == 0, res.output
+    m = json.loads((out / "metrics.json").read_text())
+    meta = json.loads((out / "meta.json").read_text())
+    assert m["cv"]["scheme"] == "leave-one-document-out" and m["cv"]["n_folds"] == 2
+    assert m["cv"]["model_id"] == meta["model_id"] and "predictions" not in m
+    assert [f["held_out"] for f in m["folds"]] == [json.loads(_gold_file(k).read_text())["id"] for k in (3, 4)]
+    assert set(m["relations"]) >= {"mention_strict", "fact"} and m["intervals"]["n_documents"] == 2
+    assert "held-out" in res.output
 
 
 def test_train_rejects_bad_annotations(tmp_path: Path):
