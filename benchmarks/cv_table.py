@@ -56,13 +56,13 @@ def main(paths: list[str]) -> None:
             vals.append(f"{d['mention_strict']['f']:.3f} / {d['fact']['f']:.3f} ({d['fact']['p']:.2f}/{d['fact']['r']:.2f})"
                         if d else "–")
         print(f"| {t} (mention strict / fact F1, fact P/R) | " + " | ".join(vals) + " |")
+    intervals = [_intervals(r) for _, r in runs]
     for section, level, label in (("entities", "overlap", "entities, overlap"), ("relations", "fact", "relations, fact")):
         cells = []
-        for _, r in runs:
-            iv = _intervals(r)
+        for iv in intervals:
             f = iv[section][level]["f"]
             cells.append("–" if f is None else f"{f[0]:.3f}–{f[1]:.3f}")
-        print(f"| {label}: {_intervals(runs[0][1])['confidence']:.0%} interval of F1 | " + " | ".join(cells) + " |")
+        print(f"| {label}: {intervals[0]['confidence']:.0%} interval of F1 | " + " | ".join(cells) + " |")
     print()
     print("Speed (words/s while predicting held-out folds, 2 CPU cores): " + ", ".join(
         f"{name} {r['cv'].get('predict_words_per_second')}" for name, r in runs))

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 import spacy
 
+from benchmarks.blind_lists import blind_list, named_elsewhere
 from pipeline.build import build_pipeline, load_config
 from pipeline.patterns import DATA_DIR, add_ruler, domain_patterns, domain_patterns_path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from benchmarks.blind_lists import blind_list, named_elsewhere  # noqa: E402
 
 
 def _write(path: Path, pats: list[dict]) -> Path:
